@@ -1,0 +1,124 @@
+#include "cri/Daemon.h"
+
+#include <grpcpp/grpcpp.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+
+#include "config/Reload.h"
+#include "core/Error.h"
+#include "core/Log.h"
+#include "cri/EffectiveConfig.h"
+#include "cri/ImageServiceImpl.h"
+#include "cri/ListenSocketClaim.h"
+#include "cri/RpcLogInterceptor.h"
+#include "cri/RuntimeServiceImpl.h"
+#include "cri/SignalWatcher.h"
+
+namespace crix::cri {
+namespace {
+
+// In-flight calls get this long to finish after SIGTERM; long-lived streams
+// are cancelled when it runs out.
+constexpr auto kShutdownGrace = std::chrono::seconds(10);
+
+void applyLogLevel(const config::Config& cfg) {
+  if (const auto level = log::parseLevel(cfg.runtime.log_level)) log::setLevel(*level);
+}
+
+void createStateDir(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw Error::internal("creating " + dir + ": " + ec.message());
+  ::chmod(dir.c_str(), 0711);
+}
+
+}  // namespace
+
+Daemon::Daemon(DaemonOptions opts, config::Config initial)
+    : opts_(std::move(opts)), config_(std::move(initial)) {}
+
+int Daemon::run() {
+  // Before gRPC starts any thread.
+  SignalWatcher signals({SIGTERM, SIGINT, SIGHUP});
+  std::signal(SIGPIPE, SIG_IGN);
+
+  const auto cfg = config_.snapshot();
+  applyLogLevel(*cfg);
+  createStateDir(cfg->crio.root);
+  createStateDir(cfg->crio.runroot);
+
+  ListenSocketClaim socket(cfg->api.listen);
+
+  storage::ImageStorageOptions storageOptions;
+  storageOptions.root = cfg->crio.root;
+  storageOptions.maxParallelDownloads = static_cast<unsigned>(cfg->image.max_parallel_downloads);
+  if (!cfg->image.global_auth_file.empty()) storageOptions.client.authFile = cfg->image.global_auth_file;
+  storage::ImageStorage imageStorage(std::move(storageOptions));
+
+  RuntimeServiceImpl runtimeService(config_);
+  ImageServiceImpl imageService(config_, imageStorage);
+
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(socket.grpcAddress(), grpc::InsecureServerCredentials());
+  builder.RegisterService(&runtimeService);
+  builder.RegisterService(&imageService);
+  builder.SetMaxReceiveMessageSize(cfg->api.grpc_max_recv_msg_size);
+  builder.SetMaxSendMessageSize(cfg->api.grpc_max_send_msg_size);
+  // A node runtime serves one kubelet: few pollers keep idle memory low; gRPC
+  // still grows threads for concurrent calls.
+  builder.SetSyncServerOption(grpc::ServerBuilder::NUM_CQS, 1);
+  builder.SetSyncServerOption(grpc::ServerBuilder::MIN_POLLERS, 1);
+  builder.SetSyncServerOption(grpc::ServerBuilder::MAX_POLLERS, 2);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<RpcLogInterceptorFactory>());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server) throw Error::unavailable("cannot listen on " + socket.path());
+  socket.restrictMode();
+  log::info("crix ", CRIX_VERSION, " serving CRI runtime.v1 on ", socket.path());
+
+  for (;;) {
+    const int sig = signals.wait();
+    if (sig == SIGHUP) {
+      reload();
+      continue;
+    }
+    log::info("received ", sig == SIGTERM ? "SIGTERM" : "SIGINT", ", shutting down");
+    break;
+  }
+
+  server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
+  server->Wait();
+  log::info("crix stopped");
+  return 0;
+}
+
+void Daemon::reload() {
+  config::Loaded fresh;
+  try {
+    fresh = loadEffectiveConfig(opts_);
+  } catch (const Error& e) {
+    log::error("reload failed, keeping the current configuration: ", e.what());
+    return;
+  }
+  for (const auto& w : fresh.warnings) log::warn(w.text());
+
+  const auto current = config_.snapshot();
+  config::Config next = config::withReloadable(*current, fresh.config);
+  for (const auto& change : config::restartRequiredChanges(*current, fresh.config))
+    log::warn("reload: ", change, " needs a restart; keeping the running value");
+  const auto changes = config::reloadableChanges(*current, next);
+  if (changes.empty()) {
+    log::info("reload: no reloadable setting changed");
+    return;
+  }
+  for (const auto& change : changes) log::info("reload: ", change);
+  applyLogLevel(next);
+  config_.replace(std::move(next));
+}
+
+}  // namespace crix::cri

@@ -1,0 +1,33 @@
+// crix's CRI ImageService over ImageStorage. registries.conf is read afresh
+// for every call, so edits to it (and a SIGHUP-reloaded path) apply at once.
+#pragma once
+
+#include "cri/LiveConfig.h"
+#include "cri/api/Cri.h"
+#include "storage/ImageStorage.h"
+
+namespace crix::cri {
+
+class ImageServiceImpl final : public runtime::v1::ImageService::Service {
+ public:
+  ImageServiceImpl(const LiveConfig& config, storage::ImageStorage& storage) : config_(config), storage_(storage) {}
+
+  grpc::Status ListImages(grpc::ServerContext*, const runtime::v1::ListImagesRequest*,
+                          runtime::v1::ListImagesResponse*) override;
+  grpc::Status ImageStatus(grpc::ServerContext*, const runtime::v1::ImageStatusRequest*,
+                           runtime::v1::ImageStatusResponse*) override;
+  grpc::Status PullImage(grpc::ServerContext*, const runtime::v1::PullImageRequest*,
+                         runtime::v1::PullImageResponse*) override;
+  grpc::Status RemoveImage(grpc::ServerContext*, const runtime::v1::RemoveImageRequest*,
+                           runtime::v1::RemoveImageResponse*) override;
+  grpc::Status ImageFsInfo(grpc::ServerContext*, const runtime::v1::ImageFsInfoRequest*,
+                           runtime::v1::ImageFsInfoResponse*) override;
+
+ private:
+  void fillImage(const storage::ImageRecord& record, const config::Config& cfg, runtime::v1::Image* out) const;
+
+  const LiveConfig& config_;
+  storage::ImageStorage& storage_;
+};
+
+}  // namespace crix::cri

@@ -1,0 +1,224 @@
+#include "storage/ImagePuller.h"
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <variant>
+
+#include "core/Error.h"
+#include "core/Log.h"
+#include "storage/layer/LayerUnpacker.h"
+#include "storage/layer/PipeByteSource.h"
+#include "storage/registry/ImageConfig.h"
+#include "storage/registry/ManifestParser.h"
+#include "storage/registry/PlatformMatcher.h"
+
+namespace crix::storage {
+
+using registry::ImageReference;
+using registry::PullSource;
+
+namespace {
+
+layer::Compression toLayerCompression(registry::LayerCompression c) {
+  switch (c) {
+    case registry::LayerCompression::Gzip: return layer::Compression::Gzip;
+    case registry::LayerCompression::Zstd: return layer::Compression::Zstd;
+    case registry::LayerCompression::None: return layer::Compression::None;
+  }
+  return layer::Compression::Auto;
+}
+
+int64_t nowNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Which failure to report when every source failed: the one that says the
+// most about the image rather than about a mirror that lacks it.
+int errorWeight(StatusCode code) {
+  switch (code) {
+    case StatusCode::NotFound: return 0;
+    case StatusCode::Unavailable: return 1;
+    default: return 2;
+  }
+}
+
+}  // namespace
+
+ImagePuller::ImagePuller(LayerStore& layers, ImageStore& images, registry::RegistryClient& client,
+                         unsigned maxParallelDownloads)
+    : layers_(layers), images_(images), client_(client), maxParallel_(std::max(1u, maxParallelDownloads)) {}
+
+ImageRecord ImagePuller::pull(const PullRequest& request, const registry::RegistriesConf& registries) {
+  const ImageReference wanted = ImageReference::parse(request.image);
+  std::optional<Error> worst;
+  std::string tried;
+  for (const ImageReference& logical : registries.resolveShortName(wanted)) {
+    for (const PullSource& source : registries.pullSources(logical)) {
+      try {
+        return pullFrom(source, logical, request);
+      } catch (const Error& e) {
+        log::info("pull ", logical.str(), " from ", source.reference.str(), ": ", e.what());
+        if (!tried.empty()) tried += "; ";
+        tried += source.reference.str() + ": " + e.what();
+        if (!worst || errorWeight(e.code()) >= errorWeight(worst->code())) worst = e;
+      }
+    }
+  }
+  if (!worst) throw Error::notFound("no registry to pull " + request.image + " from");
+  throw Error(worst->code(), "pulling image " + request.image + " failed: " + tried);
+}
+
+ImageRecord ImagePuller::pullFrom(const PullSource& source, const ImageReference& logical,
+                                  const PullRequest& request) {
+  const auto started = std::chrono::steady_clock::now();
+  registry::FetchedManifest top = client_.fetchManifest(source, request.auth);
+  registry::FetchedManifest chosen = top;
+  registry::ParsedManifest parsed = registry::parseManifest(top.bytes, top.mediaType);
+  if (const auto* index = std::get_if<registry::ImageIndex>(&parsed)) {
+    const auto& entry = registry::selectManifestForPlatform(*index, registry::hostPlatform());
+    chosen = client_.fetchManifest(source, entry.digest, request.auth);
+    parsed = registry::parseManifest(chosen.bytes, chosen.mediaType);
+    if (std::holds_alternative<registry::ImageIndex>(parsed))
+      throw Error::invalidArgument("image index " + top.digest.str() + " points to another index; refusing nested indexes");
+  }
+  const auto& manifest = std::get<registry::ImageManifest>(parsed);
+
+  const std::string configBytes =
+      client_.fetchBlobBytes(source, manifest.config, registry::kMaxImageConfigBytes, request.auth);
+  const registry::ImageConfig config = registry::parseImageConfig(configBytes);
+  if (config.diffIds.size() != manifest.layers.size())
+    throw Error::invalidArgument("image " + logical.str() + ": the manifest lists " +
+                                 std::to_string(manifest.layers.size()) + " layers but the config has " +
+                                 std::to_string(config.diffIds.size()) + " diff_ids");
+
+  std::vector<std::string> diffIds;
+  for (const auto& d : config.diffIds) diffIds.push_back(d.str());
+  const std::vector<std::string> chain = chainIds(diffIds);
+
+  // Fetch what is missing, at most maxParallel_ layers at once.
+  PullProgress progress;
+  progress.layersTotal = static_cast<uint32_t>(manifest.layers.size());
+  std::vector<size_t> missing;
+  for (size_t i = 0; i < chain.size(); ++i) {
+    if (layers_.has(chain[i])) ++progress.layersDone;
+    else {
+      missing.push_back(i);
+      progress.bytesTotal += static_cast<uint64_t>(std::max<int64_t>(0, manifest.layers[i].descriptor.size));
+    }
+  }
+  std::mutex progressMutex;
+  auto report = [&](uint64_t bytes, bool layerDone) {
+    if (!request.progress) return;
+    std::lock_guard lock(progressMutex);
+    progress.bytesDone += bytes;
+    if (layerDone) ++progress.layersDone;
+    request.progress(progress);
+  };
+  if (request.progress) request.progress(progress);
+
+  std::atomic<size_t> next{0};
+  std::mutex errorMutex;
+  std::optional<Error> firstError;
+  std::atomic<bool> failed{false};
+  auto worker = [&] {
+    for (;;) {
+      const size_t slot = next.fetch_add(1);
+      if (slot >= missing.size() || failed.load()) return;
+      const size_t i = missing[slot];
+      try {
+        fetchLayer(source, manifest.layers[i], diffIds[i], chain[i], i == 0 ? "" : chain[i - 1], request,
+                   [&](uint64_t n) { report(n, false); });
+        report(0, true);
+      } catch (const Error& e) {
+        std::lock_guard lock(errorMutex);
+        if (!firstError) firstError = e;
+        failed = true;
+      } catch (const std::exception& e) {
+        std::lock_guard lock(errorMutex);
+        if (!firstError) firstError = Error::internal(e.what());
+        failed = true;
+      }
+    }
+  };
+  const size_t threads = std::min<size_t>(maxParallel_, missing.size());
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+  if (threads > 0) worker();
+  for (auto& t : pool) t.join();
+  if (firstError) throw *firstError;
+
+  ImageRecord record;
+  record.id = manifest.config.digest.str();
+  if (!logical.tag().empty() && !logical.digest()) record.repoTags.push_back(logical.name() + ":" + logical.tag());
+  record.repoDigests.push_back(logical.name() + "@" + top.digest.str());
+  if (chosen.digest != top.digest) record.repoDigests.push_back(logical.name() + "@" + chosen.digest.str());
+  record.layers = chain;
+  record.manifestDigest = chosen.digest.str();
+  for (const auto& id : chain)
+    if (auto l = layers_.get(id)) record.size += l->size;
+  record.user = config.config.user;
+  record.pinned = request.pinned;
+  record.pulledAtNanos = nowNanos();
+  ImageRecord stored = images_.add(record, configBytes, chosen.bytes);
+
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  log::info("pulled ", logical.str(), " (", stored.id, ") from ", source.reference.str(), ": ", missing.size(),
+            " of ", chain.size(), " layers fetched in ", secs, " s");
+  return stored;
+}
+
+void ImagePuller::fetchLayer(const PullSource& source, const registry::ImageLayer& layer,
+                             const std::string& diffId, const std::string& chainId, const std::string& parent,
+                             const PullRequest& request, const std::function<void(uint64_t)>& onBytes) {
+  layerFlights_.run(chainId, [&]() -> bool {
+    if (layers_.has(chainId)) return true;  // another pull finished it meanwhile
+
+    layer::PipeByteSource pipe;
+    std::optional<layer::UnpackedLayer> unpacked;
+    std::exception_ptr unpackError;
+    layer::UnpackOptions options;
+    options.declared = toLayerCompression(layer.compression);
+    std::thread unpacker([&] {
+      try {
+        unpacked.emplace(layer::LayerUnpacker(options).unpack(pipe, layers_.dir()));
+      } catch (...) {
+        unpackError = std::current_exception();
+        pipe.cancel();
+      }
+    });
+
+    try {
+      client_.fetchBlob(
+          source, layer.descriptor,
+          [&](std::string_view chunk) {
+            if (!pipe.write(chunk.data(), chunk.size()))
+              throw Error(StatusCode::Aborted, "unpacking stopped");
+            onBytes(chunk.size());
+          },
+          request.auth);
+      pipe.finish();
+    } catch (const Error& e) {
+      pipe.fail(e);
+      unpacker.join();
+      // The unpacker's reason (a hostile entry, a corrupt stream) says more
+      // than the download being cut short because of it.
+      if (unpackError) std::rethrow_exception(unpackError);
+      throw;
+    }
+    unpacker.join();
+    if (unpackError) std::rethrow_exception(unpackError);
+
+    if (unpacked->stats.diffId != diffId)
+      throw Error::dataLoss("layer " + layer.descriptor.digest.str() + " unpacks to " + unpacked->stats.diffId +
+                            " but the image config says " + diffId);
+    LayerRecord record{chainId, diffId, parent, layer.descriptor.digest.str(), unpacked->stats.uncompressedSize};
+    layers_.commit(std::move(unpacked->staged), record);
+    return true;
+  });
+}
+
+}  // namespace crix::storage

@@ -1,0 +1,59 @@
+// Unpacked layers, one directory per chain ID, shared by every image that
+// has the layer. A layer exists once its record file exists: the directory is
+// renamed into place first, the record written last, so a crash in between
+// leaves an orphan directory that open() removes, never a record without its
+// tree.
+//
+//   <dir>/<chain-id hex>/        the layer's tree (an overlay lower dir)
+//   <dir>/<chain-id hex>.json    its record
+//   <dir>/.tmp-*                 unpacks in progress (removed at open)
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/layer/StagedLayer.h"
+
+namespace crix::storage {
+
+struct LayerRecord {
+  std::string chainId;        // "sha256:…"
+  std::string diffId;         // digest of the uncompressed tar
+  std::string parentChainId;  // empty for a base layer
+  std::string blobDigest;     // the compressed blob it came from
+  uint64_t size = 0;          // uncompressed bytes
+};
+
+class LayerStore {
+ public:
+  // Creates `dir` if needed and clears what a crash left half done.
+  explicit LayerStore(std::string dir);
+
+  const std::string& dir() const { return dir_; }
+  bool has(const std::string& chainId) const;
+  std::optional<LayerRecord> get(const std::string& chainId) const;
+  // The layer's tree, for overlay's lowerdir.
+  std::string treePath(const std::string& chainId) const;
+  std::vector<LayerRecord> list() const;
+
+  // Moves a finished unpack into the store. A layer that appeared meanwhile
+  // (another pull won the race) is kept and `staged` discarded.
+  void commit(layer::StagedLayer staged, const LayerRecord& record);
+  // Removes the layer; a missing layer is not an error.
+  void remove(const std::string& chainId);
+
+ private:
+  std::string recordPath(const std::string& chainId) const;
+  void recover();
+
+  std::string dir_;
+  mutable std::mutex mutex_;
+};
+
+// chainID(L0) = diffID(L0); chainID(Ln) = sha256(chainID(Ln-1) + " " + diffID(Ln))
+std::vector<std::string> chainIds(const std::vector<std::string>& diffIds);
+
+}  // namespace crix::storage

@@ -1,0 +1,38 @@
+// Incremental SHA-256/SHA-512 over streamed bytes (OpenSSL EVP), so blobs can
+// be verified while they pass through without being buffered.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "storage/registry/Digest.h"
+
+namespace crix::registry {
+
+class DigestHasher {
+ public:
+  explicit DigestHasher(DigestAlgorithm algorithm);
+  ~DigestHasher();
+  DigestHasher(const DigestHasher&) = delete;
+  DigestHasher& operator=(const DigestHasher&) = delete;
+  DigestHasher(DigestHasher&&) noexcept;
+  DigestHasher& operator=(DigestHasher&&) noexcept;
+
+  void update(std::string_view bytes);
+  // Ends the computation; the hasher cannot be updated afterwards.
+  Digest finish();
+
+  static Digest digestOf(DigestAlgorithm algorithm, std::string_view bytes);
+
+ private:
+  struct Context;
+  DigestAlgorithm algorithm_;
+  std::unique_ptr<Context> context_;
+};
+
+// Throws DataLoss naming both digests when they differ; `what` says which
+// object was checked ("blob sha256:… from host/repo").
+void verifyDigest(const Digest& expected, const Digest& actual, const std::string& what);
+
+}  // namespace crix::registry

@@ -1,0 +1,154 @@
+#include "support/DaemonProcess.h"
+
+#include <fcntl.h>
+#include <grpcpp/grpcpp.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <stdexcept>
+#include <thread>
+
+#include "support/Subprocess.h"
+
+namespace crix::test {
+namespace {
+
+bool socketAccepts(const std::string& path) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  ::close(fd);
+  return ok;
+}
+
+}  // namespace
+
+DaemonProcess::DaemonProcess(std::string configText) : dir_("crix-daemon") {
+  socket_ = dir_ / "crix.sock";
+  configFile_ = dir_ / "crix.conf";
+  configDir_ = dir_ / "crix.conf.d";
+  logFile_ = dir_ / "crix.log";
+  std::filesystem::create_directories(configDir_);
+  writeFile(configFile_, configText);
+}
+
+DaemonProcess::~DaemonProcess() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+}
+
+std::vector<std::string> DaemonProcess::commandLine(const std::vector<std::string>& extraArgs) const {
+  std::vector<std::string> argv = {CRIX_BINARY,         "--config",  configFile_,
+                                   "--config-dir",      configDir_,  "--listen",
+                                   socket_,             "--root",    dir_ / "root",
+                                   "--runroot",         dir_ / "runroot"};
+  argv.insert(argv.end(), extraArgs.begin(), extraArgs.end());
+  return argv;
+}
+
+void DaemonProcess::spawn(const std::vector<std::string>& extraArgs) {
+  if (pid_ > 0) throw std::logic_error("daemon already started");
+  auto argv = commandLine(extraArgs);
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    const int logFd = ::open(logFile_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    ::dup2(logFd, STDOUT_FILENO);
+    ::dup2(logFd, STDERR_FILENO);
+    const int devnull = ::open("/dev/null", O_RDONLY);
+    ::dup2(devnull, STDIN_FILENO);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+}
+
+void DaemonProcess::start(const std::vector<std::string>& extraArgs) {
+  spawn(extraArgs);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (socketAccepts(socket_)) return;
+    if (!running()) throw std::runtime_error("crix exited during start-up:\n" + log());
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  throw std::runtime_error("crix did not listen on " + socket_ + " within 10 s:\n" + log());
+}
+
+int DaemonProcess::runToExit(const std::vector<std::string>& extraArgs,
+                             std::chrono::milliseconds timeout) {
+  spawn(extraArgs);
+  const auto code = waitExit(timeout);
+  if (!code) throw std::runtime_error("crix did not exit in time:\n" + log());
+  return *code;
+}
+
+void DaemonProcess::signal(int sig) const {
+  if (pid_ > 0) ::kill(pid_, sig);
+}
+
+bool DaemonProcess::running() {
+  if (pid_ <= 0) return false;
+  int status = 0;
+  if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+    pid_ = -1;
+    return false;
+  }
+  return true;
+}
+
+std::optional<int> DaemonProcess::waitExit(std::chrono::milliseconds timeout) {
+  if (pid_ <= 0) return std::nullopt;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    const pid_t r = ::waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+      pid_ = -1;
+      if (WIFEXITED(status)) return WEXITSTATUS(status);
+      return std::nullopt;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return std::nullopt;
+}
+
+std::string DaemonProcess::log() const { return readFile(logFile_); }
+
+bool DaemonProcess::waitForLog(const std::string& text, std::chrono::milliseconds timeout) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  do {
+    if (log().find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  } while (std::chrono::steady_clock::now() < deadline);
+  return false;
+}
+
+std::unique_ptr<runtime::v1::RuntimeService::Stub> DaemonProcess::runtimeClient() const {
+  return runtime::v1::RuntimeService::NewStub(
+      grpc::CreateChannel("unix:" + socket_, grpc::InsecureChannelCredentials()));
+}
+
+std::unique_ptr<runtime::v1::ImageService::Stub> DaemonProcess::imageClient() const {
+  return runtime::v1::ImageService::NewStub(
+      grpc::CreateChannel("unix:" + socket_, grpc::InsecureChannelCredentials()));
+}
+
+std::unique_ptr<grpc::ClientContext> deadlineContext(std::chrono::milliseconds timeout) {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->set_deadline(std::chrono::system_clock::now() + timeout);
+  return ctx;
+}
+
+}  // namespace crix::test

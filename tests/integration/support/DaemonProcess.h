@@ -1,0 +1,65 @@
+// A real crix daemon for one test: its own socket, root, runroot and config
+// under a temp dir, its log captured to a file. Killed and reaped when the
+// test ends, whatever happened.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cri/api/Cri.h"
+#include "support/TempDir.h"
+
+namespace crix::test {
+
+class DaemonProcess {
+ public:
+  // `configText` is written to <tmp>/crix.conf and passed with --config.
+  explicit DaemonProcess(std::string configText = "");
+  ~DaemonProcess();
+  DaemonProcess(const DaemonProcess&) = delete;
+  DaemonProcess& operator=(const DaemonProcess&) = delete;
+
+  // Starts crix and waits (bounded) until its socket accepts connections.
+  // Throws with the daemon's log when it does not come up.
+  void start(const std::vector<std::string>& extraArgs = {});
+  // Starts crix and waits for it to exit by itself; returns its exit code.
+  int runToExit(const std::vector<std::string>& extraArgs = {},
+                std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+  void signal(int sig) const;
+  // Waits (bounded) for the daemon to exit; returns its exit code, or nullopt
+  // when it did not exit in time or died from a signal.
+  std::optional<int> waitExit(std::chrono::milliseconds timeout = std::chrono::seconds(15));
+  bool running();
+
+  const std::string& socketPath() const { return socket_; }
+  std::string endpoint() const { return "unix://" + socket_; }
+  const std::string& configPath() const { return configFile_; }
+  const std::string& configDir() const { return configDir_; }
+  const TempDir& dir() const { return dir_; }
+  std::string log() const;
+  // Waits (bounded) until the log contains `text`.
+  bool waitForLog(const std::string& text, std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
+
+  std::unique_ptr<runtime::v1::RuntimeService::Stub> runtimeClient() const;
+  std::unique_ptr<runtime::v1::ImageService::Stub> imageClient() const;
+
+ private:
+  std::vector<std::string> commandLine(const std::vector<std::string>& extraArgs) const;
+  void spawn(const std::vector<std::string>& extraArgs);
+
+  TempDir dir_;
+  std::string socket_, configFile_, configDir_, logFile_;
+  pid_t pid_ = -1;
+};
+
+// A context whose deadline keeps a test from hanging on the daemon.
+std::unique_ptr<grpc::ClientContext> deadlineContext(
+    std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+}  // namespace crix::test
