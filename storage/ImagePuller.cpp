@@ -9,8 +9,7 @@
 
 #include "core/Error.h"
 #include "core/Log.h"
-#include "storage/layer/LayerUnpacker.h"
-#include "storage/layer/PipeByteSource.h"
+#include "storage/layer/BackgroundUnpack.h"
 #include "storage/registry/ImageConfig.h"
 #include "storage/registry/ManifestParser.h"
 #include "storage/registry/PlatformMatcher.h"
@@ -177,46 +176,33 @@ void ImagePuller::fetchLayer(const PullSource& source, const registry::ImageLaye
   layerFlights_.run(chainId, [&]() -> bool {
     if (layers_.has(chainId)) return true;  // another pull finished it meanwhile
 
-    layer::PipeByteSource pipe;
-    std::optional<layer::UnpackedLayer> unpacked;
-    std::exception_ptr unpackError;
     layer::UnpackOptions options;
     options.declared = toLayerCompression(layer.compression);
-    std::thread unpacker([&] {
-      try {
-        unpacked.emplace(layer::LayerUnpacker(options).unpack(pipe, layers_.dir()));
-      } catch (...) {
-        unpackError = std::current_exception();
-        pipe.cancel();
-      }
-    });
-
+    options.computeBlobDigest = false;  // the registry client verifies the blob as it downloads
+    layer::BackgroundUnpack unpack(layers_.dir(), options);
     try {
       client_.fetchBlob(
           source, layer.descriptor,
           [&](std::string_view chunk) {
-            if (!pipe.write(chunk.data(), chunk.size()))
-              throw Error(StatusCode::Aborted, "unpacking stopped");
+            // False: the unpack failed; finish() below says why.
+            if (!unpack.write(chunk.data(), chunk.size())) throw Error(StatusCode::Aborted, "unpacking stopped");
             onBytes(chunk.size());
           },
           request.auth);
-      pipe.finish();
     } catch (const Error& e) {
-      pipe.fail(e);
-      unpacker.join();
-      // The unpacker's reason (a hostile entry, a corrupt stream) says more
+      // The unpack's reason (a hostile entry, a corrupt stream) says more
       // than the download being cut short because of it.
-      if (unpackError) std::rethrow_exception(unpackError);
+      if (e.code() == StatusCode::Aborted) unpack.finish();
+      unpack.abort(e);
       throw;
     }
-    unpacker.join();
-    if (unpackError) std::rethrow_exception(unpackError);
+    layer::UnpackedLayer unpacked = unpack.finish();
 
-    if (unpacked->stats.diffId != diffId)
-      throw Error::dataLoss("layer " + layer.descriptor.digest.str() + " unpacks to " + unpacked->stats.diffId +
+    if (unpacked.stats.diffId != diffId)
+      throw Error::dataLoss("layer " + layer.descriptor.digest.str() + " unpacks to " + unpacked.stats.diffId +
                             " but the image config says " + diffId);
-    LayerRecord record{chainId, diffId, parent, layer.descriptor.digest.str(), unpacked->stats.uncompressedSize};
-    layers_.commit(std::move(unpacked->staged), record);
+    LayerRecord record{chainId, diffId, parent, layer.descriptor.digest.str(), unpacked.stats.uncompressedSize};
+    layers_.commit(std::move(unpacked.staged), record);
     return true;
   });
 }

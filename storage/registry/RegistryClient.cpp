@@ -65,18 +65,24 @@ class RegistryClient::Impl {
   RegistryAuthenticator auth_;
   std::mutex mutex_;
   std::map<std::string, HostRoute> routes_;
-  std::map<std::string, std::shared_ptr<const RegistryTlsConfig>> tls_;
+  // By host: the certs.d fingerprint the settings were loaded under, and the settings.
+  std::map<std::string, std::pair<std::string, std::shared_ptr<const RegistryTlsConfig>>> tls_;
 };
 
 std::shared_ptr<const RegistryTlsConfig> RegistryClient::Impl::tlsFor(const std::string& hostPort) {
+  // certs.d is read again whenever it changed, as containers/image reads it
+  // per pull: an administrator who adds a CA expects the next pull to use it.
+  const std::string fingerprint = certsDirectoryFingerprint(options_.certsDirectories, hostPort);
   {
     std::lock_guard lock(mutex_);
-    if (auto it = tls_.find(hostPort); it != tls_.end()) return it->second;
+    if (auto it = tls_.find(hostPort); it != tls_.end() && it->second.first == fingerprint) return it->second.second;
   }
   auto config = loadRegistryTlsConfig(options_.certsDirectories, hostPort);
   if (!config->directory.empty()) log::debug("using TLS settings from ", config->directory.string(), " for ", hostPort);
   std::lock_guard lock(mutex_);
-  return tls_.emplace(hostPort, std::move(config)).first->second;
+  auto& slot = tls_[hostPort];
+  slot = {fingerprint, std::move(config)};
+  return slot.second;
 }
 
 Error RegistryClient::Impl::unreachable(const RegistryEndpoint& endpoint, const HttpTransportError& e) const {

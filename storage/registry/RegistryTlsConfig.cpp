@@ -1,5 +1,7 @@
 #include "storage/registry/RegistryTlsConfig.h"
 
+#include <sys/stat.h>
+
 #include <openssl/pem.h>
 
 #include <algorithm>
@@ -78,6 +80,25 @@ std::shared_ptr<const RegistryTlsConfig> loadRegistryTlsConfig(const std::vector
     }
   }
   return config;
+}
+
+std::string certsDirectoryFingerprint(const std::vector<fs::path>& roots, std::string_view hostPort) {
+  std::string fingerprint;
+  if (hostPort.empty() || hostPort.find('/') != std::string_view::npos) return fingerprint;
+  std::error_code ec;
+  for (const fs::path& root : roots) {
+    const fs::path dir = root / std::string(hostPort);
+    if (!fs::is_directory(dir, ec)) continue;
+    fingerprint += dir.string() + "\n";
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      struct stat st {};
+      if (::stat(entry.path().c_str(), &st) != 0) continue;
+      fingerprint += entry.path().filename().string() + " " + std::to_string(st.st_size) + " " +
+                     std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + "\n";
+    }
+    break;  // only the first directory found is used
+  }
+  return fingerprint;
 }
 
 }  // namespace crix::registry

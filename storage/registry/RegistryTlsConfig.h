@@ -32,4 +32,8 @@ struct RegistryTlsConfig {
 std::shared_ptr<const RegistryTlsConfig> loadRegistryTlsConfig(const std::vector<std::filesystem::path>& roots,
                                                                std::string_view hostPort);
 
+// Names, sizes and modification times of what loadRegistryTlsConfig would
+// read for `hostPort`: equal fingerprints mean the loaded settings still hold.
+std::string certsDirectoryFingerprint(const std::vector<std::filesystem::path>& roots, std::string_view hostPort);
+
 }  // namespace crix::registry

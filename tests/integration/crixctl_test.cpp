@@ -2,8 +2,8 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include "support/DaemonProcess.h"
-#include "support/Subprocess.h"
+#include "tests/support/DaemonProcess.h"
+#include "tests/support/Subprocess.h"
 
 using namespace crix::test;
 

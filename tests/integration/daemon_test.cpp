@@ -12,8 +12,8 @@
 #include <cstring>
 #include <filesystem>
 
-#include "support/DaemonProcess.h"
-#include "support/Subprocess.h"
+#include "tests/support/DaemonProcess.h"
+#include "tests/support/Subprocess.h"
 
 using namespace crix::test;
 namespace v1 = runtime::v1;

@@ -4,7 +4,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "TestRegistry.h"
+#include "tests/support/TestRegistry.h"
 #include "storage/registry/DigestHasher.h"
 
 namespace crix::registry::testing {

@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "TestRegistry.h"
+#include "tests/support/TestRegistry.h"
 #include "storage/registry/Base64.h"
 
 namespace crix::registry::testing {

@@ -1,4 +1,4 @@
-#include "support/DaemonProcess.h"
+#include "tests/support/DaemonProcess.h"
 
 #include <fcntl.h>
 #include <grpcpp/grpcpp.h>
@@ -12,7 +12,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "support/Subprocess.h"
+#include "tests/support/Subprocess.h"
 
 namespace crix::test {
 namespace {

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "cri/api/Cri.h"
-#include "support/TempDir.h"
+#include "tests/support/TempDir.h"
 
 namespace crix::test {
 
