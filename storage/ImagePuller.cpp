@@ -45,6 +45,19 @@ int errorWeight(StatusCode code) {
   }
 }
 
+double millis(std::chrono::nanoseconds d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+// One line per fetched layer, the figures bench/pull reads to tell network,
+// decompression and disk apart.
+void logLayerTimings(const std::string& digest, const layer::UnpackStats& stats, std::chrono::nanoseconds total) {
+  if (!log::enabled(log::Level::Debug)) return;
+  const auto& t = stats.timings;
+  log::debug("layer ", digest, " compression=", layer::compressionName(stats.compression),
+             " compressed_bytes=", stats.compressedSize, " bytes=", stats.uncompressedSize,
+             " total_ms=", millis(total), " wait_ms=", millis(t.reading), " decompress_ms=", millis(t.decompressing),
+             " digest_ms=", millis(t.digesting), " write_ms=", millis(t.writing));
+}
+
 }  // namespace
 
 ImagePuller::ImagePuller(LayerStore& layers, ImageStore& images, registry::RegistryClient& client,
@@ -176,6 +189,7 @@ void ImagePuller::fetchLayer(const PullSource& source, const registry::ImageLaye
   layerFlights_.run(chainId, [&]() -> bool {
     if (layers_.has(chainId)) return true;  // another pull finished it meanwhile
 
+    const auto started = std::chrono::steady_clock::now();
     layer::UnpackOptions options;
     options.declared = toLayerCompression(layer.compression);
     options.computeBlobDigest = false;  // the registry client verifies the blob as it downloads
@@ -197,6 +211,7 @@ void ImagePuller::fetchLayer(const PullSource& source, const registry::ImageLaye
       throw;
     }
     layer::UnpackedLayer unpacked = unpack.finish();
+    logLayerTimings(layer.descriptor.digest.str(), unpacked.stats, std::chrono::steady_clock::now() - started);
 
     if (unpacked.stats.diffId != diffId)
       throw Error::dataLoss("layer " + layer.descriptor.digest.str() + " unpacks to " + unpacked.stats.diffId +

@@ -1,5 +1,5 @@
-// The CRI runtime.v1 API as crix code includes it: always this header, never
-// the generated api.pb.h / api.grpc.pb.h directly.
+// The CRI runtime.v1 API, and crix's own crix.v1 services, as crix code
+// includes them: always this header, never the generated *.pb.h directly.
 //
 // The API's `Signal` enum names its values after the POSIX signals, which
 // <signal.h> defines as macros; a translation unit that saw <signal.h> first
@@ -83,6 +83,8 @@
 
 #include "api.grpc.pb.h"
 #include "api.pb.h"
+#include "crix.grpc.pb.h"
+#include "crix.pb.h"
 
 #pragma pop_macro("SIGABRT")
 #pragma pop_macro("SIGALRM")
