@@ -12,6 +12,7 @@
 #include "core/Log.h"
 #include "cri/EffectiveConfig.h"
 #include "cri/ImageServiceImpl.h"
+#include "cri/ImageTransferServiceImpl.h"
 #include "cri/ListenSocketClaim.h"
 #include "cri/RpcLogInterceptor.h"
 #include "cri/RuntimeServiceImpl.h"
@@ -60,11 +61,13 @@ int Daemon::run() {
 
   RuntimeServiceImpl runtimeService(config_);
   ImageServiceImpl imageService(config_, imageStorage);
+  ImageTransferServiceImpl imageTransferService(config_, imageStorage);
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(socket.grpcAddress(), grpc::InsecureServerCredentials());
   builder.RegisterService(&runtimeService);
   builder.RegisterService(&imageService);
+  builder.RegisterService(&imageTransferService);
   builder.SetMaxReceiveMessageSize(cfg->api.grpc_max_recv_msg_size);
   builder.SetMaxSendMessageSize(cfg->api.grpc_max_send_msg_size);
   // A node runtime serves one kubelet: few pollers keep idle memory low; gRPC

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/Error.h"
+#include "cri/PullRequestFromCri.h"
 #include "cri/RegistriesFromConfig.h"
 #include "cri/ServiceBoundary.h"
 #include "storage/DirectoryUsage.h"
@@ -101,12 +102,7 @@ grpc::Status ImageServiceImpl::PullImage(grpc::ServerContext*, const v1::PullIma
                                          v1::PullImageResponse* response) {
   return serve("PullImage", [&] {
     const auto cfg = config_.snapshot();
-    storage::PullRequest pull;
-    pull.image = request->image().image();
-    if (pull.image.empty()) throw Error::invalidArgument("PullImage: image name is empty");
-    const auto& auth = request->auth();
-    pull.auth = {auth.username(), auth.password(), auth.auth(), auth.identity_token(), auth.registry_token()};
-    const auto image = storage_.pull(pull, loadRegistries(*cfg));
+    const auto image = storage_.pull(pullRequestFromCri(*request), loadRegistries(*cfg));
     response->set_image_ref(image.id);
   });
 }

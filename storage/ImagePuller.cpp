@@ -71,7 +71,11 @@ ImageRecord ImagePuller::pull(const PullRequest& request, const registry::Regist
   for (const ImageReference& logical : registries.resolveShortName(wanted)) {
     for (const PullSource& source : registries.pullSources(logical)) {
       try {
-        return pullFrom(source, logical, request);
+        RegistryImageSource from(client_, source, request.auth);
+        ImageNames names;
+        names.repository = logical.name();
+        if (!logical.tag().empty() && !logical.digest()) names.tags.push_back(logical.name() + ":" + logical.tag());
+        return store(from, names, request.pinned, request.progress);
       } catch (const Error& e) {
         log::info("pull ", logical.str(), " from ", source.reference.str(), ": ", e.what());
         if (!tried.empty()) tried += "; ";
@@ -84,26 +88,25 @@ ImageRecord ImagePuller::pull(const PullRequest& request, const registry::Regist
   throw Error(worst->code(), "pulling image " + request.image + " failed: " + tried);
 }
 
-ImageRecord ImagePuller::pullFrom(const PullSource& source, const ImageReference& logical,
-                                  const PullRequest& request) {
+ImageRecord ImagePuller::store(ImageSource& source, const ImageNames& names, bool pinned,
+                               const PullProgressFn& onProgress) {
   const auto started = std::chrono::steady_clock::now();
-  registry::FetchedManifest top = client_.fetchManifest(source, request.auth);
+  registry::FetchedManifest top = source.topManifest();
   registry::FetchedManifest chosen = top;
   registry::ParsedManifest parsed = registry::parseManifest(top.bytes, top.mediaType);
   if (const auto* index = std::get_if<registry::ImageIndex>(&parsed)) {
     const auto& entry = registry::selectManifestForPlatform(*index, registry::hostPlatform());
-    chosen = client_.fetchManifest(source, entry.digest, request.auth);
+    chosen = source.manifest(entry.digest);
     parsed = registry::parseManifest(chosen.bytes, chosen.mediaType);
     if (std::holds_alternative<registry::ImageIndex>(parsed))
       throw Error::invalidArgument("image index " + top.digest.str() + " points to another index; refusing nested indexes");
   }
   const auto& manifest = std::get<registry::ImageManifest>(parsed);
 
-  const std::string configBytes =
-      client_.fetchBlobBytes(source, manifest.config, registry::kMaxImageConfigBytes, request.auth);
+  const std::string configBytes = source.blobBytes(manifest.config, registry::kMaxImageConfigBytes);
   const registry::ImageConfig config = registry::parseImageConfig(configBytes);
   if (config.diffIds.size() != manifest.layers.size())
-    throw Error::invalidArgument("image " + logical.str() + ": the manifest lists " +
+    throw Error::invalidArgument("image " + source.describe() + ": the manifest lists " +
                                  std::to_string(manifest.layers.size()) + " layers but the config has " +
                                  std::to_string(config.diffIds.size()) + " diff_ids");
 
@@ -124,13 +127,13 @@ ImageRecord ImagePuller::pullFrom(const PullSource& source, const ImageReference
   }
   std::mutex progressMutex;
   auto report = [&](uint64_t bytes, bool layerDone) {
-    if (!request.progress) return;
+    if (!onProgress) return;
     std::lock_guard lock(progressMutex);
     progress.bytesDone += bytes;
     if (layerDone) ++progress.layersDone;
-    request.progress(progress);
+    onProgress(progress);
   };
-  if (request.progress) request.progress(progress);
+  if (onProgress) onProgress(progress);
 
   std::atomic<size_t> next{0};
   std::mutex errorMutex;
@@ -142,7 +145,7 @@ ImageRecord ImagePuller::pullFrom(const PullSource& source, const ImageReference
       if (slot >= missing.size() || failed.load()) return;
       const size_t i = missing[slot];
       try {
-        fetchLayer(source, manifest.layers[i], diffIds[i], chain[i], i == 0 ? "" : chain[i - 1], request,
+        fetchLayer(source, manifest.layers[i], diffIds[i], chain[i], i == 0 ? "" : chain[i - 1],
                    [&](uint64_t n) { report(n, false); });
         report(0, true);
       } catch (const Error& e) {
@@ -165,27 +168,29 @@ ImageRecord ImagePuller::pullFrom(const PullSource& source, const ImageReference
 
   ImageRecord record;
   record.id = manifest.config.digest.str();
-  if (!logical.tag().empty() && !logical.digest()) record.repoTags.push_back(logical.name() + ":" + logical.tag());
-  record.repoDigests.push_back(logical.name() + "@" + top.digest.str());
-  if (chosen.digest != top.digest) record.repoDigests.push_back(logical.name() + "@" + chosen.digest.str());
+  record.repoTags = names.tags;
+  if (!names.repository.empty()) {
+    record.repoDigests.push_back(names.repository + "@" + top.digest.str());
+    if (chosen.digest != top.digest) record.repoDigests.push_back(names.repository + "@" + chosen.digest.str());
+  }
   record.layers = chain;
   record.manifestDigest = chosen.digest.str();
   for (const auto& id : chain)
     if (auto l = layers_.get(id)) record.size += l->size;
   record.user = config.config.user;
-  record.pinned = request.pinned;
+  record.pinned = pinned;
   record.pulledAtNanos = nowNanos();
   ImageRecord stored = images_.add(record, configBytes, chosen.bytes);
 
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  log::info("pulled ", logical.str(), " (", stored.id, ") from ", source.reference.str(), ": ", missing.size(),
+  log::info("stored ", stored.id, " from ", source.describe(), ": ", missing.size(),
             " of ", chain.size(), " layers fetched in ", secs, " s");
   return stored;
 }
 
-void ImagePuller::fetchLayer(const PullSource& source, const registry::ImageLayer& layer,
-                             const std::string& diffId, const std::string& chainId, const std::string& parent,
-                             const PullRequest& request, const std::function<void(uint64_t)>& onBytes) {
+void ImagePuller::fetchLayer(ImageSource& source, const registry::ImageLayer& layer, const std::string& diffId,
+                             const std::string& chainId, const std::string& parent,
+                             const std::function<void(uint64_t)>& onBytes) {
   layerFlights_.run(chainId, [&]() -> bool {
     if (layers_.has(chainId)) return true;  // another pull finished it meanwhile
 
@@ -195,14 +200,11 @@ void ImagePuller::fetchLayer(const PullSource& source, const registry::ImageLaye
     options.computeBlobDigest = false;  // the registry client verifies the blob as it downloads
     layer::BackgroundUnpack unpack(layers_.dir(), options);
     try {
-      client_.fetchBlob(
-          source, layer.descriptor,
-          [&](std::string_view chunk) {
-            // False: the unpack failed; finish() below says why.
-            if (!unpack.write(chunk.data(), chunk.size())) throw Error(StatusCode::Aborted, "unpacking stopped");
-            onBytes(chunk.size());
-          },
-          request.auth);
+      source.streamBlob(layer.descriptor, [&](std::string_view chunk) {
+        // False: the unpack failed; finish() below says why.
+        if (!unpack.write(chunk.data(), chunk.size())) throw Error(StatusCode::Aborted, "unpacking stopped");
+        onBytes(chunk.size());
+      });
     } catch (const Error& e) {
       // The unpack's reason (a hostile entry, a corrupt stream) says more
       // than the download being cut short because of it.

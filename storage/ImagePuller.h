@@ -12,6 +12,7 @@
 #include <functional>
 #include <string>
 
+#include "storage/ImageSource.h"
 #include "storage/ImageStore.h"
 #include "storage/LayerStore.h"
 #include "storage/SingleFlight.h"
@@ -37,8 +38,10 @@ struct PullRequest {
   PullProgressFn progress;           // may be empty; called from pull threads
 };
 
-struct PullTimings {
-  double totalSeconds = 0;
+// The names an image is stored under.
+struct ImageNames {
+  std::vector<std::string> tags;  // normalized "registry/repo:tag"
+  std::string repository;         // "registry/repo" for repo digests; may be empty
 };
 
 class ImagePuller {
@@ -52,12 +55,15 @@ class ImagePuller {
   // DataLoss for content that does not match its digest.
   ImageRecord pull(const PullRequest& request, const registry::RegistriesConf& registries);
 
+  // Stores the image `source` names (an index resolves to this machine's
+  // platform) under `names`. What pull() does for each registry source; also
+  // how archives are imported.
+  ImageRecord store(ImageSource& source, const ImageNames& names, bool pinned = false,
+                    const PullProgressFn& onProgress = {});
+
  private:
-  ImageRecord pullFrom(const registry::PullSource& source, const registry::ImageReference& logical,
-                       const PullRequest& request);
-  void fetchLayer(const registry::PullSource& source, const registry::ImageLayer& layer,
-                  const std::string& diffId, const std::string& chainId, const std::string& parent,
-                  const PullRequest& request, const std::function<void(uint64_t)>& onBytes);
+  void fetchLayer(ImageSource& source, const registry::ImageLayer& layer, const std::string& diffId,
+                  const std::string& chainId, const std::string& parent, const std::function<void(uint64_t)>& onBytes);
 
   LayerStore& layers_;
   ImageStore& images_;

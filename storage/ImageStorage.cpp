@@ -6,18 +6,33 @@
 
 #include "core/Error.h"
 #include "core/Log.h"
+#include "storage/ImageArchive.h"
+#include "storage/layer/TreeRemover.h"
 
 namespace crix::storage {
 namespace fs = std::filesystem;
 
 ImageStorage::ImageStorage(ImageStorageOptions options)
     : storageDir_(options.root + "/storage"),
+      scratchDir_(storageDir_ + "/tmp"),
       layers_(storageDir_ + "/layers"),
       images_(storageDir_ + "/images"),
       client_(std::move(options.client)),
       puller_(layers_, images_, client_, options.maxParallelDownloads) {
   // Layers left behind by a crash between their unpack and their image.
   removeUnusedLayers();
+  if (fs::exists(scratchDir_)) layer::removeTree(scratchDir_);
+  fs::create_directories(scratchDir_);
+}
+
+std::vector<ImageRecord> ImageStorage::load(const std::string& archivePath, const std::string& nameOverride) {
+  if (archivePath.empty() || archivePath.front() != '/')
+    throw Error::invalidArgument("image archive path must be absolute: \"" + archivePath + "\"");
+  if (!fs::is_regular_file(archivePath)) throw Error::notFound("image archive " + archivePath + " does not exist");
+  ImageArchive archive(archivePath, scratchDir_);
+  std::vector<ImageRecord> loaded;
+  for (auto& image : archive.images(nameOverride)) loaded.push_back(puller_.store(*image.source, image.names));
+  return loaded;
 }
 
 ImageRecord ImageStorage::pull(const PullRequest& request, const registry::RegistriesConf& registries) {

@@ -27,6 +27,8 @@ class ImageStorage {
   explicit ImageStorage(ImageStorageOptions options);
 
   ImageRecord pull(const PullRequest& request, const registry::RegistriesConf& registries);
+  // Imports every image of an OCI layout or docker save archive on the node.
+  std::vector<ImageRecord> load(const std::string& archivePath, const std::string& nameOverride);
 
   // The image a user means by `name`: an ID or ID prefix, or a reference
   // normalized like Kubernetes does ("busybox" is docker.io/library/busybox:latest),
@@ -47,6 +49,7 @@ class ImageStorage {
   void removeUnusedLayers();
 
   std::string storageDir_;
+  std::string scratchDir_;  // archives being imported; emptied at start
   LayerStore layers_;
   ImageStore images_;
   registry::RegistryClient client_;

@@ -46,6 +46,11 @@ run_suite() {
 }
 
 run_suite unit "$build/tests/unit/crix-unit-tests" 600
+# Real runc, no daemon: the OCI spec builder and crix-conmon on their own.
+for suite in oci conmon; do
+  binary="$build/tests/$suite/crix-$suite-tests"
+  [[ -x $binary ]] && run_suite "$suite" "$binary" 900
+done
 run_suite integration "$build/tests/integration/crix-integration-tests" 3000
 
 echo "$passed passed, $failed failed"
