@@ -12,8 +12,8 @@
 #include "core/Log.h"
 #include "core/UniqueFd.h"
 #include "storage/AtomicFile.h"
+#include "storage/digest/DigestHasher.h"
 #include "storage/layer/TreeRemover.h"
-#include "storage/registry/DigestHasher.h"
 #include "storage/registry/ImageReference.h"
 #include "storage/registry/ManifestParser.h"
 #include "storage/registry/MediaTypes.h"
@@ -21,7 +21,7 @@
 namespace crix::storage {
 namespace mt = registry::mediatype;
 using registry::Descriptor;
-using registry::Digest;
+using digest::Digest;
 
 namespace {
 
@@ -59,7 +59,7 @@ struct ArchiveReader {
 Digest digestOfFile(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) throw Error::fromErrno("opening " + path, errno);
-  registry::DigestHasher hasher(registry::DigestAlgorithm::Sha256);
+  digest::DigestHasher hasher(digest::DigestAlgorithm::Sha256);
   char buf[1 << 16];
   for (;;) {
     const ssize_t n = ::read(fd.get(), buf, sizeof buf);
@@ -102,7 +102,7 @@ class ArchiveImageSource final : public ImageSource {
     if (it == blobs_.end()) throw Error::notFound(what_ + " has no blob " + blob.digest.str());
     UniqueFd fd(::open(it->second.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd) throw Error::fromErrno("opening " + it->second, errno);
-    registry::DigestHasher hasher(blob.digest.algorithm());
+    digest::DigestHasher hasher(blob.digest.algorithm());
     int64_t size = 0;
     std::string buf(1 << 16, '\0');
     for (;;) {
@@ -117,7 +117,7 @@ class ArchiveImageSource final : public ImageSource {
     if (blob.size >= 0 && size != blob.size)
       throw Error::dataLoss(what_ + ": blob " + blob.digest.str() + " has " + std::to_string(size) +
                             " bytes, the manifest says " + std::to_string(blob.size));
-    registry::verifyDigest(blob.digest, hasher.finish(), "blob " + blob.digest.str() + " in " + what_);
+    digest::verifyDigest(blob.digest, hasher.finish(), "blob " + blob.digest.str() + " in " + what_);
   }
 
  private:
@@ -286,7 +286,7 @@ std::vector<ArchivedImage> ImageArchive::dockerSaveImages(const std::string& nam
     }
     // Kept beside the extracted files so it is served like any other blob.
     const std::string body = schema2.dump();
-    const Digest top = registry::DigestHasher::digestOf(registry::DigestAlgorithm::Sha256, body);
+    const Digest top = digest::DigestHasher::digestOf(digest::DigestAlgorithm::Sha256, body);
     const std::string manifestCopy = scratch_ + "/manifest-" + top.hex();
     writeFileAtomically(manifestCopy, body, 0600);
     blobs[top.str()] = manifestCopy;

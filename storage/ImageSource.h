@@ -19,7 +19,7 @@ class ImageSource {
   // The manifest or index the source names.
   virtual registry::FetchedManifest topManifest() = 0;
   // A manifest by digest (an index entry).
-  virtual registry::FetchedManifest manifest(const registry::Digest& digest) = 0;
+  virtual registry::FetchedManifest manifest(const digest::Digest& digest) = 0;
   // A small blob (the config) whole; refused above `maxBytes`.
   virtual std::string blobBytes(const registry::Descriptor& blob, std::size_t maxBytes) = 0;
   // Streams a blob into `sink`; returns normally only when size and digest matched.
@@ -34,7 +34,7 @@ class RegistryImageSource final : public ImageSource {
 
   std::string describe() const override { return source_.reference.str(); }
   registry::FetchedManifest topManifest() override { return client_.fetchManifest(source_, auth_); }
-  registry::FetchedManifest manifest(const registry::Digest& digest) override {
+  registry::FetchedManifest manifest(const digest::Digest& digest) override {
     return client_.fetchManifest(source_, digest, auth_);
   }
   std::string blobBytes(const registry::Descriptor& blob, std::size_t maxBytes) override {

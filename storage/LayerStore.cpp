@@ -7,7 +7,7 @@
 #include "core/Error.h"
 #include "core/Log.h"
 #include "storage/AtomicFile.h"
-#include "storage/registry/DigestHasher.h"
+#include "storage/digest/DigestHasher.h"
 #include "storage/layer/TreeRemover.h"
 
 namespace crix::storage {
@@ -41,7 +41,7 @@ std::vector<std::string> chainIds(const std::vector<std::string>& diffIds) {
   std::vector<std::string> out;
   for (const auto& diffId : diffIds) {
     if (out.empty()) out.push_back(diffId);
-    else out.push_back(registry::DigestHasher::digestOf(registry::DigestAlgorithm::Sha256, out.back() + " " + diffId).str());
+    else out.push_back(digest::DigestHasher::digestOf(digest::DigestAlgorithm::Sha256, out.back() + " " + diffId).str());
   }
   return out;
 }

@@ -26,12 +26,14 @@ CriClient::CriClient(Settings settings) : settings_(std::move(settings)) {}
 
 std::shared_ptr<grpc::Channel> CriClient::channelFor(const std::string& endpoint) {
   if (runtimeChannel_ && endpoint == settings_.runtimeEndpoint) return runtimeChannel_;
+  if (imageChannel_ && endpoint == settings_.imageEndpoint) return imageChannel_;
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(kMaxMessageBytes);
   args.SetMaxSendMessageSize(kMaxMessageBytes);
   clilog::debug("Connect using endpoint \"", endpoint, "\" with \"", formatDuration(settings_.timeout), "\" timeout");
   auto channel = grpc::CreateCustomChannel(grpcTarget(endpoint), grpc::InsecureChannelCredentials(), args);
   if (endpoint == settings_.runtimeEndpoint) runtimeChannel_ = channel;
+  if (endpoint == settings_.imageEndpoint) imageChannel_ = channel;
   return channel;
 }
 
@@ -76,6 +78,13 @@ CriClient::ImageStub& CriClient::images() {
   }
   images_ = std::move(stub);
   return *images_;
+}
+
+CriClient::TransferStub& CriClient::transfer() {
+  if (transfer_) return *transfer_;
+  images();
+  transfer_ = crix::v1::ImageTransfer::NewStub(channelFor(settings_.imageEndpoint));
+  return *transfer_;
 }
 
 }  // namespace crixctl

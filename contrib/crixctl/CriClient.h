@@ -22,12 +22,17 @@ class CriClient {
  public:
   using RuntimeStub = runtime::v1::RuntimeService::Stub;
   using ImageStub = runtime::v1::ImageService::Stub;
+  // crix's own image service (crix.v1.ImageTransfer), on the image endpoint.
+  using TransferStub = crix::v1::ImageTransfer::Stub;
 
   explicit CriClient(Settings settings);
 
   // Connect and validate on first use; throw crix::Error on failure.
   RuntimeStub& runtime();
   ImageStub& images();
+  // Validated through images(): a runtime that is not crix still answers
+  // there, and then says UNIMPLEMENTED to the transfer calls.
+  TransferStub& transfer();
 
   const Settings& settings() const { return settings_; }
 
@@ -58,8 +63,10 @@ class CriClient {
 
   Settings settings_;
   std::shared_ptr<grpc::Channel> runtimeChannel_;
+  std::shared_ptr<grpc::Channel> imageChannel_;
   std::unique_ptr<RuntimeStub> runtime_;
   std::unique_ptr<ImageStub> images_;
+  std::unique_ptr<TransferStub> transfer_;
 };
 
 }  // namespace crixctl

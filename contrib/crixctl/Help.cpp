@@ -11,7 +11,7 @@ namespace {
 
 // One "   --flag value, -f value<TAB>usage (default: x) [$ENV]" line.
 std::string optionLine(const OptionSpec& spec) {
-  std::string line = "   " + optionSynopsis(spec) + "\t" + spec.usage;
+  std::string line = "   " + optionSynopsis(spec) + "\t" + optionUsage(spec);
   if (!spec.hideDefault) {
     if (spec.kind == OptionSpec::Kind::Bool) {
       line += " (default: " + (spec.defaultValue.empty() ? std::string("false") : spec.defaultValue) + ")";

@@ -1,6 +1,7 @@
 #include "contrib/crixctl/Options.h"
 
 #include <charconv>
+#include <utility>
 
 #include "core/Error.h"
 
@@ -10,6 +11,11 @@ namespace {
 const OptionSpec* findLong(std::span<const OptionSpec> specs, std::string_view name) {
   for (const auto& s : specs) {
     if (s.name == name) return &s;
+  }
+  for (const auto& s : specs) {
+    for (const auto& alias : s.longAliases) {
+      if (alias == name) return &s;
+    }
   }
   return nullptr;
 }
@@ -176,11 +182,41 @@ long long ParsedOptions::integer(std::string_view name) const {
   return out;
 }
 
+namespace {
+
+// Where the usage's first `quoted` word is, quotes included.
+std::optional<std::pair<std::size_t, std::size_t>> quotedWord(const std::string& usage) {
+  const auto open = usage.find('`');
+  if (open == std::string::npos) return std::nullopt;
+  const auto close = usage.find('`', open + 1);
+  if (close == std::string::npos) return std::nullopt;
+  return std::make_pair(open, close);
+}
+
+}  // namespace
+
+std::string optionPlaceholder(const OptionSpec& spec) {
+  const auto word = quotedWord(spec.usage);
+  if (!word) return "value";
+  return spec.usage.substr(word->first + 1, word->second - word->first - 1);
+}
+
+std::string optionUsage(const OptionSpec& spec) {
+  std::string usage = spec.usage;
+  if (const auto word = quotedWord(usage)) {
+    usage.erase(word->second, 1);
+    usage.erase(word->first, 1);
+  }
+  return usage;
+}
+
 std::string optionSynopsis(const OptionSpec& spec) {
-  const bool takesValue = spec.kind != OptionSpec::Kind::Bool;
-  std::string out = "--" + spec.name + (takesValue ? " value" : "");
-  if (!spec.shortName.empty()) out += ", -" + spec.shortName + (takesValue ? " value" : "");
-  if (spec.kind == OptionSpec::Kind::List) out += " [ --" + spec.name + " value ]";
+  const std::string value = spec.kind != OptionSpec::Kind::Bool ? " " + optionPlaceholder(spec) : "";
+  std::string out = "--" + spec.name + value;
+  if (!spec.shortName.empty()) out += ", -" + spec.shortName + value;
+  for (const auto& alias : spec.longAliases) out += ", --" + alias + value;
+  // A repeatable flag shows its whole spelling twice, as urfave/cli does.
+  if (spec.kind == OptionSpec::Kind::List) out += " [ " + out + " ]";
   return out;
 }
 

@@ -30,6 +30,9 @@ struct OptionSpec {
   // bare (2s); --help and --version show none.
   bool quoteDefault = true;
   bool hideDefault = false;
+  // Further long names, e.g. "pt" for --pull-timeout; urfave/cli takes them
+  // with one dash or two.
+  std::vector<std::string> longAliases{};
 };
 
 class ParsedOptions {
@@ -59,7 +62,13 @@ class ParsedOptions {
 // value, worded as urfave/cli words it.
 ParsedOptions parseOptions(std::span<const OptionSpec> specs, std::span<const std::string> argv);
 
-// The urfave/cli spelling of a flag for help: "--output value, -o value".
+// The urfave/cli spelling of a flag for help: "--output value, -o value",
+// or "--creds USERNAME[:PASSWORD]" when the usage has `USERNAME[:PASSWORD]`.
 std::string optionSynopsis(const OptionSpec& spec);
+// What help shows for the flag's value: the `quoted` word of its usage
+// (urfave/cli's convention), else "value".
+std::string optionPlaceholder(const OptionSpec& spec);
+// The usage as help prints it, without the placeholder's quotes.
+std::string optionUsage(const OptionSpec& spec);
 
 }  // namespace crixctl

@@ -22,6 +22,13 @@ void TableWriter::addRow(const std::vector<std::string>& cells) {
 }
 
 void TableWriter::addLine(const std::string& line) {
+  // A newline inside ends the line there, as in text/tabwriter (multi-line
+  // flag usages in help).
+  if (const auto newline = line.find('\n'); newline != std::string::npos) {
+    addLine(line.substr(0, newline));
+    addLine(line.substr(newline + 1));
+    return;
+  }
   std::vector<std::string> cells;
   std::size_t start = 0;
   for (std::size_t tab; (tab = line.find('\t', start)) != std::string::npos; start = tab + 1) {

@@ -21,7 +21,7 @@ class TableWriter {
 
   // Cells joined by tabs, like crictl's display.AddRow.
   void addRow(const std::vector<std::string>& cells);
-  // A raw line; tabs in it separate cells.
+  // A raw line; tabs in it separate cells, newlines start further lines.
   void addLine(const std::string& line);
 
   // The laid-out text; each line ends in a newline.

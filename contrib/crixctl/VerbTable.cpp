@@ -8,13 +8,25 @@ namespace crixctl {
 // To add a verb: write verbs/FooVerb.cpp defining makeFooVerb(), declare it
 // here, add it to the list below and to meson.build.
 Verb makeHelpVerb();
+Verb makeImageFsInfoVerb();
+Verb makeImagesVerb();
 Verb makeInfoVerb();
+Verb makeInspectiVerb();
+Verb makeLoadVerb();
+Verb makePullVerb();
+Verb makeRmiVerb();
 Verb makeVersionVerb();
 
 const std::vector<Verb>& verbTable() {
   static const std::vector<Verb> verbs = [] {
     std::vector<Verb> v = {
+        makeImageFsInfoVerb(),
+        makeImagesVerb(),
         makeInfoVerb(),
+        makeInspectiVerb(),
+        makeLoadVerb(),
+        makePullVerb(),
+        makeRmiVerb(),
         makeVersionVerb(),
     };
     // Sorted by name like crictl's list, with help last as urfave/cli adds it.

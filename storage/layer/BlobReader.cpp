@@ -54,6 +54,6 @@ void BlobReader::drain() {
   while (!next().empty()) {}
 }
 
-std::string BlobReader::digest() { return sha_.finish(); }
+std::string BlobReader::digest() { return sha_.finish().str(); }
 
 }  // namespace crix::layer

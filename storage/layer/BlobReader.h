@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "storage/digest/DigestHasher.h"
 #include "storage/layer/ByteSource.h"
 #include "storage/layer/ChunkStream.h"
-#include "storage/layer/Sha256.h"
 #include "storage/layer/UnpackTimings.h"
 
 namespace crix::layer {
@@ -39,7 +39,7 @@ class BlobReader final : public ChunkStream {
   ByteSource& source_;
   UnpackTimings& timings_;
   bool hashing_;
-  Sha256 sha_;
+  digest::DigestHasher sha_{digest::DigestAlgorithm::Sha256};
   std::vector<std::byte> buffer_;
   size_t begin_ = 0;  // unconsumed bytes are [begin_, end_)
   size_t end_ = 0;

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "storage/digest/DigestHasher.h"
 #include "storage/layer/ChunkStream.h"
-#include "storage/layer/Sha256.h"
 #include "storage/layer/UnpackTimings.h"
 
 namespace crix::layer {
@@ -36,13 +36,13 @@ class DigestingStream final : public ChunkStream {
 
   uint64_t size() const { return size_; }
   // Valid once the stream has ended, and only when hashing.
-  std::string digest() { return sha_.finish(); }
+  std::string digest() { return sha_.finish().str(); }
 
  private:
   ChunkStream& input_;
   UnpackTimings& timings_;
   bool hashing_;
-  Sha256 sha_;
+  digest::DigestHasher sha_{digest::DigestAlgorithm::Sha256};
   uint64_t size_ = 0;
 };
 

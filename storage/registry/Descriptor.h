@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "storage/registry/Digest.h"
+#include "storage/digest/Digest.h"
 
 namespace crix::registry {
 
@@ -29,7 +29,7 @@ struct Platform {
 
 struct Descriptor {
   std::string mediaType;
-  Digest digest;
+  digest::Digest digest;
   std::int64_t size = 0;
   // Alternative download locations (foreign / non-distributable layers).
   std::vector<std::string> urls = {};

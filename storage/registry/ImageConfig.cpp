@@ -5,6 +5,8 @@
 
 namespace crix::registry {
 
+using digest::Digest;
+
 namespace jf = jsonfields;
 
 namespace {

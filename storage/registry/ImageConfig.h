@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "storage/registry/Digest.h"
+#include "storage/digest/Digest.h"
 
 namespace crix::registry {
 
@@ -44,7 +44,7 @@ struct ImageConfig {
   std::string author;
   ImageRuntimeConfig config;
   // Digests of the uncompressed layers, base first.
-  std::vector<Digest> diffIds;
+  std::vector<digest::Digest> diffIds;
   std::vector<ImageHistoryEntry> history;
 };
 

@@ -7,6 +7,8 @@
 
 namespace crix::registry {
 
+using digest::Digest;
+
 namespace {
 
 constexpr std::string_view kDockerHub = "docker.io";

@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-#include "storage/registry/Digest.h"
+#include "storage/digest/Digest.h"
 
 namespace crix::registry {
 
@@ -37,7 +37,7 @@ class ImageReference {
   const std::string& repository() const { return repository_; }
   // Empty when the reference has only a digest.
   const std::string& tag() const { return tag_; }
-  const std::optional<Digest>& digest() const { return digest_; }
+  const std::optional<digest::Digest>& digest() const { return digest_; }
 
   // True when the original text named no registry ("busybox", "foo/bar");
   // such names are resolved through unqualified-search-registries.
@@ -62,7 +62,7 @@ class ImageReference {
   ImageReference onRegistry(std::string_view registry) const;
   // The same repository with the tag replaced by a digest (e.g. after a
   // platform was chosen from an index).
-  ImageReference withDigest(const Digest& digest) const;
+  ImageReference withDigest(const digest::Digest& digest) const;
 
   friend bool operator==(const ImageReference&, const ImageReference&) = default;
 
@@ -73,7 +73,7 @@ class ImageReference {
   std::string registry_;
   std::string repository_;
   std::string tag_;
-  std::optional<Digest> digest_;
+  std::optional<digest::Digest> digest_;
   bool shortName_ = false;
   // The repository path as written, before docker.io added "library/"; used
   // to place a short name on another registry.

@@ -9,6 +9,8 @@
 
 namespace crix::registry {
 
+using digest::Digest;
+
 namespace jf = jsonfields;
 
 namespace {

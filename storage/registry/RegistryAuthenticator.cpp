@@ -1,12 +1,15 @@
 #include "storage/registry/RegistryAuthenticator.h"
 
 #include "core/Log.h"
+#include "storage/digest/DigestHasher.h"
 #include "storage/registry/AuthFile.h"
 #include "storage/registry/Base64.h"
-#include "storage/registry/DigestHasher.h"
 #include "storage/registry/RegistryErrors.h"
 
 namespace crix::registry {
+
+using digest::DigestAlgorithm;
+using digest::DigestHasher;
 
 namespace {
 

@@ -5,7 +5,7 @@
 #include <mutex>
 
 #include "core/Log.h"
-#include "storage/registry/DigestHasher.h"
+#include "storage/digest/DigestHasher.h"
 #include "storage/registry/ManifestParser.h"
 #include "storage/registry/MediaTypes.h"
 #include "storage/registry/RegistryAuthenticator.h"
@@ -17,6 +17,11 @@
 #endif
 
 namespace crix::registry {
+
+using digest::Digest;
+using digest::DigestAlgorithm;
+using digest::DigestHasher;
+using digest::verifyDigest;
 
 namespace {
 

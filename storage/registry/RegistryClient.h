@@ -18,7 +18,7 @@
 
 #include "storage/registry/AuthConfig.h"
 #include "storage/registry/Descriptor.h"
-#include "storage/registry/Digest.h"
+#include "storage/digest/Digest.h"
 #include "storage/registry/HttpTransport.h"
 #include "storage/registry/RegistriesConf.h"
 
@@ -39,7 +39,7 @@ struct RegistryClientOptions {
 struct FetchedManifest {
   std::string mediaType;  // one of the four supported manifest kinds
   std::string bytes;      // exactly as served, i.e. what the digest covers
-  Digest digest;
+  digest::Digest digest;
 };
 
 // Receives blob bytes as they arrive, before the digest is known to match:
@@ -64,7 +64,7 @@ class RegistryClient {
   FetchedManifest fetchManifest(const PullSource& source, const AuthConfig& auth = {});
   // A manifest by digest in the source's repository (e.g. the entry chosen
   // from an index).
-  FetchedManifest fetchManifest(const PullSource& source, const Digest& digest, const AuthConfig& auth = {});
+  FetchedManifest fetchManifest(const PullSource& source, const digest::Digest& digest, const AuthConfig& auth = {});
 
   // Digest, media type and size of the manifest without downloading it;
   // nothing when the registry does not have it.

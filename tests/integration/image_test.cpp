@@ -16,8 +16,6 @@
 #include "tests/support/TestRegistry.h"
 
 using namespace crix::test;
-using crix::registry::testing::TestRegistry;
-using crix::registry::testing::TestRegistryOptions;
 namespace fs = std::filesystem;
 namespace v1 = runtime::v1;
 
@@ -400,7 +398,7 @@ TEST_CASE("a registry that needs credentials") {
 TEST_CASE("TLS with a CA from certs.d") {
   if (!toolsPresent()) return;
   TempDir certDir;
-  const auto certs = crix::registry::testing::makeCertificates(certDir.path());
+  const auto certs = makeCertificates(certDir.path());
   ImageEnv env(TestRegistryOptions{.tlsCertificate = certs.serverCert, .tlsKey = certs.serverKey});
   env.push(busyboxRecipe("1"), "library/tls:1");
   env.startDaemon("", /*secure=*/true);

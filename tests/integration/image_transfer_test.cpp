@@ -122,9 +122,9 @@ TEST_CASE("archives that are not images, or not there, are refused clearly") {
 }
 
 TEST_CASE("a pull reports progress and ends with the image ID") {
-  if (!toolsPresent() || !crix::registry::testing::TestRegistry::available()) return;
+  if (!toolsPresent() || !TestRegistry::available()) return;
   TempDir dir;
-  crix::registry::testing::TestRegistry registry(dir.path() + "/registry");
+  TestRegistry registry(dir.path() + "/registry");
   auto recipe = busyboxRecipe("1");
   recipe["layers"].push_back({{"compression", "gzip"}, {"entries", {{{"path", "x.txt"}, {"content", "x"}}}}});
   buildImage(recipe, dir / "layout");

@@ -1,6 +1,5 @@
 #include "tests/support/DaemonProcess.h"
 
-#include <fcntl.h>
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -9,9 +8,11 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <filesystem>
 #include <stdexcept>
 #include <thread>
 
+#include "tests/support/ChildProcess.h"
 #include "tests/support/Subprocess.h"
 
 namespace crix::test {
@@ -57,22 +58,7 @@ std::vector<std::string> DaemonProcess::commandLine(const std::vector<std::strin
 
 void DaemonProcess::spawn(const std::vector<std::string>& extraArgs) {
   if (pid_ > 0) throw std::logic_error("daemon already started");
-  auto argv = commandLine(extraArgs);
-  std::vector<char*> args;
-  for (auto& a : argv) args.push_back(a.data());
-  args.push_back(nullptr);
-
-  pid_ = ::fork();
-  if (pid_ < 0) throw std::runtime_error("fork failed");
-  if (pid_ == 0) {
-    const int logFd = ::open(logFile_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    ::dup2(logFd, STDOUT_FILENO);
-    ::dup2(logFd, STDERR_FILENO);
-    const int devnull = ::open("/dev/null", O_RDONLY);
-    ::dup2(devnull, STDIN_FILENO);
-    ::execv(args[0], args.data());
-    ::_exit(127);
-  }
+  pid_ = spawnWithLog(commandLine(extraArgs), logFile_);
 }
 
 void DaemonProcess::start(const std::vector<std::string>& extraArgs) {
@@ -110,17 +96,10 @@ bool DaemonProcess::running() {
 
 std::optional<int> DaemonProcess::waitExit(std::chrono::milliseconds timeout) {
   if (pid_ <= 0) return std::nullopt;
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    int status = 0;
-    const pid_t r = ::waitpid(pid_, &status, WNOHANG);
-    if (r == pid_) {
-      pid_ = -1;
-      if (WIFEXITED(status)) return WEXITSTATUS(status);
-      return std::nullopt;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  int status = 0;
+  if (!waitForExit(pid_, std::chrono::steady_clock::now() + timeout, status)) return std::nullopt;
+  pid_ = -1;
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
   return std::nullopt;
 }
 

@@ -11,11 +11,15 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "tests/support/ChildProcess.h"
+
 extern char** environ;
 
 namespace crix::test {
 
-ProcessResult runProcess(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
+using namespace std::chrono;
+
+ProcessResult runProcess(const std::vector<std::string>& argv, milliseconds timeout,
                          const std::vector<std::string>& extraEnv) {
   int outPipe[2], errPipe[2];
   if (::pipe2(outPipe, O_CLOEXEC) != 0 || ::pipe2(errPipe, O_CLOEXEC) != 0)
@@ -37,7 +41,8 @@ ProcessResult runProcess(const std::vector<std::string>& argv, std::chrono::mill
     ::dup2(outPipe[1], STDOUT_FILENO);
     ::dup2(errPipe[1], STDERR_FILENO);
     const int devnull = ::open("/dev/null", O_RDONLY);
-    ::dup2(devnull, STDIN_FILENO);
+    if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
+    ::setpgid(0, 0);
     ::execve(args[0], args.data(), envp.data());
     ::_exit(127);
   }
@@ -45,15 +50,13 @@ ProcessResult runProcess(const std::vector<std::string>& argv, std::chrono::mill
   ::close(errPipe[1]);
 
   ProcessResult result;
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto deadline = steady_clock::now() + timeout;
   pollfd fds[2] = {{outPipe[0], POLLIN, 0}, {errPipe[0], POLLIN, 0}};
   int open = 2;
   while (open > 0) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
+    const auto left = duration_cast<milliseconds>(deadline - steady_clock::now());
     if (left.count() <= 0) {
       result.timedOut = true;
-      ::kill(pid, SIGKILL);
       break;
     }
     if (::poll(fds, 2, static_cast<int>(left.count())) < 0 && errno != EINTR) break;
@@ -73,23 +76,39 @@ ProcessResult runProcess(const std::vector<std::string>& argv, std::chrono::mill
   for (auto& f : fds)
     if (f.fd >= 0) ::close(f.fd);
 
+  // A child may close its output and still run: the deadline bounds the wait too.
   int status = 0;
-  ::waitpid(pid, &status, 0);
+  if (result.timedOut || !waitForExit(pid, deadline, status)) {
+    result.timedOut = true;
+    ::kill(-pid, SIGKILL);
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+  }
   if (!result.timedOut && WIFEXITED(status)) result.exitCode = WEXITSTATUS(status);
   return result;
 }
 
+std::string runChecked(const std::vector<std::string>& argv, milliseconds timeout) {
+  const ProcessResult r = runProcess(argv, timeout);
+  if (r.exitCode == 0) return r.out;
+  std::string command;
+  for (const auto& a : argv) command += a + " ";
+  const std::string how = r.timedOut ? "killed after " + std::to_string(timeout.count()) + " ms"
+                                     : "exit " + std::to_string(r.exitCode);
+  throw std::runtime_error("command failed (" + how + "): " + command + "\n" + r.out + r.err);
+}
+
 std::string readFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
 }
 
 void writeFile(const std::string& path, const std::string& content) {
-  std::ofstream out(path, std::ios::trunc);
-  if (!out) throw std::runtime_error("cannot write " + path);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << content;
+  if (!out) throw std::runtime_error("cannot write " + path);
 }
 
 }  // namespace crix::test

@@ -2,30 +2,22 @@
 // everything in it afterwards, also when the test fails.
 #pragma once
 
-#include <stdlib.h>
-
-#include <filesystem>
-#include <stdexcept>
 #include <string>
 
 namespace crix::test {
 
 class TempDir {
  public:
-  explicit TempDir(const std::string& prefix = "crix-test") {
-    std::string tmpl = "/tmp/" + prefix + "-XXXXXX";
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed for " + tmpl);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
+  explicit TempDir(const std::string& prefix = "crix-test");
+  ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
 
   const std::string& path() const { return path_; }
   std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+
+  // Writes `relative` (creating its parent directories) and returns its path.
+  std::string write(const std::string& relative, const std::string& content) const;
 
  private:
   std::string path_;

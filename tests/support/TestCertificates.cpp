@@ -1,10 +1,8 @@
 #include "tests/support/TestCertificates.h"
 
-#include <fstream>
+#include "tests/support/Subprocess.h"
 
-#include "tests/support/TestRegistry.h"
-
-namespace crix::registry::testing {
+namespace crix::test {
 
 namespace fs = std::filesystem;
 
@@ -25,7 +23,7 @@ Certificates makeCertificates(const fs::path& dir) {
     key(keyPath);
     const fs::path csr = dir / (cn + ".csr");
     const fs::path ext = dir / (cn + ".ext");
-    std::ofstream(ext) << extensions;
+    writeFile(ext, extensions);
     runChecked({openssl, "req", "-new", "-key", keyPath.string(), "-out", csr.string(), "-subj", "/CN=" + cn});
     runChecked({openssl, "x509", "-req", "-in", csr.string(), "-CA", c.caCert.string(), "-CAkey", caKey.string(),
                 "-CAcreateserial", "-out", certPath.string(), "-days", "2", "-extfile", ext.string()});
@@ -36,5 +34,4 @@ Certificates makeCertificates(const fs::path& dir) {
   return c;
 }
 
-
-}  // namespace crix::registry::testing
+}  // namespace crix::test

@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-namespace crix::registry::testing {
+namespace crix::test {
 
 struct Certificates {
   std::filesystem::path caCert, serverCert, serverKey, clientCert, clientKey;
@@ -12,4 +12,4 @@ struct Certificates {
 
 Certificates makeCertificates(const std::filesystem::path& dir);
 
-}  // namespace crix::registry::testing
+}  // namespace crix::test

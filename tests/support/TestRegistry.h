@@ -1,44 +1,14 @@
-// Test helpers that run real programs: a scratch directory, a bounded command
-// runner, and Debian's docker-registry (distribution 2.x) on a free loopback
-// port, stopped when the object goes away.
+// Debian's docker-registry (distribution 2.x) on a free loopback port for
+// tests, stopped when the object goes away.
 #pragma once
 
 #include <sys/types.h>
 
-#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
-#include <vector>
 
-namespace crix::registry::testing {
-
-class ScratchDirectory {
- public:
-  explicit ScratchDirectory(const std::string& prefix = "crix-registry-test");
-  ~ScratchDirectory();
-  ScratchDirectory(const ScratchDirectory&) = delete;
-  ScratchDirectory& operator=(const ScratchDirectory&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path write(const std::string& relative, const std::string& content) const;
-
- private:
-  std::filesystem::path path_;
-};
-
-struct CommandResult {
-  int exitCode = -1;  // -1 when killed for taking too long
-  std::string output; // stdout and stderr together
-};
-
-// Runs argv[0] (a path) with a time limit; never throws for a failing command.
-CommandResult runCommand(const std::vector<std::string>& argv, std::chrono::seconds timeout);
-// Throws with the output when the command does not exit 0.
-std::string runChecked(const std::vector<std::string>& argv, std::chrono::seconds timeout = std::chrono::seconds(60));
-
-int freeLoopbackPort();
-std::string readFile(const std::filesystem::path& path);
+namespace crix::test {
 
 struct TestRegistryOptions {
   std::optional<std::filesystem::path> tlsCertificate = std::nullopt;
@@ -78,4 +48,4 @@ class TestRegistry {
   pid_t pid_ = -1;
 };
 
-}  // namespace crix::registry::testing
+}  // namespace crix::test

@@ -2,16 +2,16 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
-#include <fstream>
 #include <set>
 #include <sstream>
 
 #include "config/ConfigLoader.h"
 #include "config/ConfigWriter.h"
-#include "tests/unit/config/ConfigTestSupport.h"
+#include "tests/support/Subprocess.h"
+#include "tests/support/TempDir.h"
 
 using namespace crix::config;
-using crix::config::test::TempDir;
+using crix::test::TempDir;
 
 namespace {
 
@@ -353,13 +353,6 @@ int lineStarting(const std::string& text, const std::string& prefix, int n = 0) 
   return 0;
 }
 
-std::string readWhole(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 // "table.key" for every uncommented key line, tracking [table] headers.
 // Enough for the simple layout toToml() and contrib/crix.conf share.
 std::set<std::string> keysIn(const std::string& text) {
@@ -440,7 +433,7 @@ TEST_CASE("contrib/crix.conf loads without warnings and states exactly the defau
   for (const auto& w : l.warnings) FAIL_CHECK(w.text());
   CHECK(l.config == defaults());
   // Every key crix knows is spelled out in the sample, none beyond them.
-  CHECK(keysIn(readWhole(path)) == keysIn(toToml(defaults())));
+  CHECK(keysIn(crix::test::readFile(path)) == keysIn(toToml(defaults())));
 }
 
 }  // TEST_SUITE

@@ -2,7 +2,7 @@
 
 #include "config/Config.h"
 #include "config/ConfigLoader.h"
-#include "tests/unit/config/ConfigTestSupport.h"
+#include "tests/support/TempDir.h"
 
 using namespace crix::config;
 
@@ -50,8 +50,8 @@ TEST_CASE("defaults pass validation unchanged and without warnings") {
 }
 
 TEST_CASE("no files at the default locations means the defaults") {
-  crix::config::test::TempDir dir;
-  const Loaded l = load(dir.file("crix.conf"), dir.file("crix.conf.d"), false);
+  crix::test::TempDir dir;
+  const Loaded l = load(dir / "crix.conf", dir / "crix.conf.d", false);
   CHECK(l.config == defaults());
   CHECK(l.warnings.empty());
   CHECK(l.filesRead.empty());

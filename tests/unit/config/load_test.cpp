@@ -4,10 +4,10 @@
 
 #include "config/ConfigLoader.h"
 #include "core/Error.h"
-#include "tests/unit/config/ConfigTestSupport.h"
+#include "tests/support/TempDir.h"
 
 using namespace crix::config;
-using crix::config::test::TempDir;
+using crix::test::TempDir;
 
 namespace {
 
@@ -40,7 +40,7 @@ TEST_CASE("the main file sets only the keys it names") {
                               "log_level = \"debug\"\n"
                               "[crio.image]\n"
                               "pause_image = \"example.com/pause:1\"\n");
-  const Loaded l = load(path, dir.file("none.d"), true);
+  const Loaded l = load(path, dir / "none.d", true);
   CHECK(l.config.runtime.log_level == "debug");
   CHECK(l.config.image.pause_image == "example.com/pause:1");
   CHECK(l.config.api.listen == "/run/crix/crix.sock");
@@ -64,7 +64,7 @@ TEST_CASE("drop-ins apply in lexical order over the main file") {
   dir.write("crix.conf.d/30-ignored.toml", "[crio.runtime]\nlog_level = \"trace\"\n");
   dir.write("crix.conf.d/.40-hidden.conf", "[crio.runtime]\nlog_level = \"trace\"\n");
 
-  const Loaded l = load(main, dir.file("crix.conf.d"), true);
+  const Loaded l = load(main, dir / "crix.conf.d", true);
   CHECK(l.config.runtime.log_level == "error");                 // the later drop-in wins
   CHECK(l.config.runtime.ctr_stop_timeout == 45);               // only in the main file
   CHECK(l.config.image.pause_image == "example.com/pause:main");  // only in the main file
@@ -90,7 +90,7 @@ TEST_CASE("a drop-in adds runtimes and overrides single keys of existing ones") 
             "runtime_path = \"/usr/local/bin/youki\"\n"
             "platform_runtime_paths = { \"linux/arm64\" = \"/opt/arm64/youki\" }\n"
             "container_min_memory = \"12MiB\"\n");
-  const Loaded l = load(main, dir.file("d"), true);
+  const Loaded l = load(main, dir / "d", true);
   const auto& rt = l.config.runtime.runtimes;
   REQUIRE(rt.size() == 3);
   CHECK(rt.at("crun").runtime_path == "/usr/bin/crun");  // kept from the main file
@@ -152,7 +152,7 @@ TEST_CASE("a CRI-O key crix does not use yet warns as such") {
 
 TEST_CASE("a value of the wrong type fails with file, line and key") {
   TempDir dir;
-  const std::string file = dir.file("crix.conf");
+  const std::string file = dir / "crix.conf";
 
   CHECK(loadFailure(dir, "[crio.api]\nlisten = \"/tmp/x.sock\"\nstream_port = 5\n") ==
         file + ":3: crio.api.stream_port: expected a string, got integer");
@@ -176,7 +176,7 @@ TEST_CASE("a type error in a drop-in names the drop-in") {
   const auto main = dir.write("crix.conf", "[crio.runtime]\nlog_level = \"debug\"\n");
   const auto bad = dir.write("crix.conf.d/10-x.conf", "# x\n[crio.api]\nstream_port = 5\n");
   try {
-    load(main, dir.file("crix.conf.d"), true);
+    load(main, dir / "crix.conf.d", true);
     FAIL("no error");
   } catch (const crix::Error& e) {
     CHECK(std::string(e.what()) == bad + ":3: crio.api.stream_port: expected a string, got integer");
@@ -185,7 +185,7 @@ TEST_CASE("a type error in a drop-in names the drop-in") {
 
 TEST_CASE("a value out of range fails naming the key") {
   TempDir dir;
-  const std::string file = dir.file("crix.conf");
+  const std::string file = dir / "crix.conf";
 
   CHECK(loadFailure(dir, "[crio.runtime]\nlog_level = \"loud\"\n")
             .starts_with(file + ":2: crio.runtime.log_level: unknown log level \"loud\""));
@@ -233,7 +233,7 @@ TEST_CASE("checks that span keys see the merged result of all files") {
                               "conmon_cgroup = \"system.slice\"\n");
   dir.write("d/10.conf", "[crio.runtime]\ncgroup_manager = \"systemd\"\n");
   dir.write("d/20.conf", "[crio.runtime.runtimes.crun]\nruntime_path = \"/usr/bin/crun\"\n");
-  const Loaded l = load(main, dir.file("d"), true);
+  const Loaded l = load(main, dir / "d", true);
   CHECK(l.config.runtime.default_runtime == "crun");
   CHECK(l.config.runtime.conmon_cgroup == "system.slice");
 }
@@ -262,19 +262,19 @@ TEST_CASE("grpc sizes of zero or less mean the default, as in CRI-O") {
 TEST_CASE("a TOML syntax error fails with file and line") {
   TempDir dir;
   const std::string msg = loadFailure(dir, "[crio.api]\nlisten = \"/run/x.sock\"\nstream_port = \n");
-  CHECK(msg.starts_with(dir.file("crix.conf") + ":3:"));
+  CHECK(msg.starts_with((dir / "crix.conf") + ":3:"));
   CHECK(contains(msg, "invalid TOML"));
 }
 
 TEST_CASE("a missing main file is an error only when it was named explicitly") {
   TempDir dir;
-  CHECK_NOTHROW(load(dir.file("absent.conf"), dir.file("absent.d"), false));
+  CHECK_NOTHROW(load(dir / "absent.conf", dir / "absent.d", false));
   try {
-    load(dir.file("absent.conf"), dir.file("absent.d"), true);
+    load(dir / "absent.conf", dir / "absent.d", true);
     FAIL("no error");
   } catch (const crix::Error& e) {
     CHECK(e.code() == crix::StatusCode::NotFound);
-    CHECK(contains(e.what(), dir.file("absent.conf")));
+    CHECK(contains(e.what(), dir / "absent.conf"));
   }
 }
 

@@ -4,8 +4,6 @@
 #include <archive_entry.h>
 #include <dirent.h>
 #include <fcntl.h>
-#include <openssl/sha.h>
-#include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
@@ -19,9 +17,12 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "storage/layer/TreeRemover.h"
+#include "storage/digest/DigestHasher.h"
+#include "tests/support/Subprocess.h"
 
 namespace crix::layer::test {
+
+using crix::test::readFile;
 
 namespace {
 
@@ -51,15 +52,7 @@ ArchivePtr openWriter(std::string& out, Compression compression, bool raw) {
 }
 
 std::string hexSha256(const std::string& bytes) {
-  unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), md);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : md) {
-    out += hex[c >> 4];
-    out += hex[c & 15];
-  }
-  return out;
+  return digest::DigestHasher::digestOf(digest::DigestAlgorithm::Sha256, bytes).hex();
 }
 
 }  // namespace
@@ -155,18 +148,6 @@ std::string compress(const std::string& bytes, Compression compression) {
 
 std::string sha256Of(const std::string& bytes) { return "sha256:" + hexSha256(bytes); }
 
-TempDir::TempDir() {
-  std::string pattern = "/tmp/crix-layer-test-XXXXXX";
-  if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  try {
-    removeTree(path_);
-  } catch (...) {}
-}
-
 Sandbox::Sandbox() : layers(root / "layers"), outside(root / "outside") {
   ::mkdir(layers.c_str(), 0700);
   ::mkdir(outside.c_str(), 0755);
@@ -186,13 +167,6 @@ std::vector<std::string> listDir(const std::string& dir) {
   ::closedir(d);
   std::sort(names.begin(), names.end());
   return names;
-}
-
-std::string readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
 }
 
 std::string getXattr(const std::string& path, const std::string& name) {

@@ -1,17 +1,20 @@
 // Builds layer tars in memory with libarchive's writer and gives each test a
-// sandbox directory that is removed whatever happens. Shared by the layer
+// sandbox with things a hostile layer must not touch. Shared by the layer
 // tests only.
 #pragma once
 
 #include <sys/types.h>
 
 #include <cstdint>
+#include <cstddef>
 #include <ctime>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "storage/layer/Compression.h"
+#include "tests/support/TempDir.h"
 
 namespace crix::layer::test {
 
@@ -93,29 +96,18 @@ class TarBuilder {
   std::vector<TarEntrySpec> entries_;
 };
 
+// The bytes of `s`, as ByteSource and the unpacker take them.
+inline std::span<const std::byte> bytes(const std::string& s) { return std::as_bytes(std::span(s.data(), s.size())); }
+
 // Compresses arbitrary bytes into one gzip member or zstd frame.
 std::string compress(const std::string& bytes, Compression compression);
 
 std::string sha256Of(const std::string& bytes);
 
-// A fresh directory under /tmp, removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
 // A test's world: `layers` receives staging dirs, `outside` holds things a
 // hostile layer must never touch, with a sentinel file and directory.
 struct Sandbox {
-  TempDir root;
+  crix::test::TempDir root;
   std::string layers;
   std::string outside;
   Sandbox();
@@ -129,7 +121,6 @@ std::string describeTree(const std::string& dir);
 // Names of the entries directly inside `dir`.
 std::vector<std::string> listDir(const std::string& dir);
 
-std::string readFile(const std::string& path);
 std::string getXattr(const std::string& path, const std::string& name);  // "" if absent
 
 }  // namespace crix::layer::test

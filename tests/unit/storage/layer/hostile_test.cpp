@@ -5,22 +5,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <span>
 #include <string>
 
 #include "LayerTestSupport.h"
 #include "core/Error.h"
 #include "storage/layer/ByteSource.h"
 #include "storage/layer/LayerUnpacker.h"
+#include "tests/support/Subprocess.h"
 
 using namespace crix::layer;
 using namespace crix::layer::test;
+using namespace crix::test;
 
 namespace {
-
-std::span<const std::byte> bytes(const std::string& s) {
-  return std::as_bytes(std::span(s.data(), s.size()));
-}
 
 // Unpacks `blob` into a staging dir of `sandbox` and returns the error.
 crix::Error unpackExpectingFailure(Sandbox& sandbox, const std::string& blob, UnpackOptions options = {}) {

@@ -15,17 +15,15 @@
 #include "storage/layer/EntryPath.h"
 #include "storage/layer/PipeByteSource.h"
 #include "storage/layer/TreeRemover.h"
+#include "tests/support/Subprocess.h"
 
 using namespace crix::layer;
 using namespace crix::layer::test;
+using namespace crix::test;
 
 namespace {
 
 std::string clean(const std::string& name) { return cleanEntryPath(name, describeEntry(name)); }
-
-std::span<const std::byte> bytes(const std::string& s) {
-  return std::as_bytes(std::span(s.data(), s.size()));
-}
 
 }  // namespace
 

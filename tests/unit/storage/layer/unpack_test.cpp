@@ -3,7 +3,6 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include <span>
 #include <string>
 #include <thread>
 
@@ -13,15 +12,13 @@
 #include "storage/layer/ByteSource.h"
 #include "storage/layer/LayerUnpacker.h"
 #include "storage/layer/PipeByteSource.h"
+#include "tests/support/Subprocess.h"
 
 using namespace crix::layer;
 using namespace crix::layer::test;
+using namespace crix::test;
 
 namespace {
-
-std::span<const std::byte> bytes(const std::string& s) {
-  return std::as_bytes(std::span(s.data(), s.size()));
-}
 
 // A layer exercising every entry type and piece of metadata we preserve.
 TarBuilder richLayer() {

@@ -2,7 +2,6 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
-#include <span>
 #include <string>
 
 #include "LayerTestSupport.h"
@@ -11,12 +10,13 @@
 
 using namespace crix::layer;
 using namespace crix::layer::test;
+using namespace crix::test;
 
 namespace {
 
 void unpack(const TarBuilder& layer, const std::string& dir) {
   const std::string blob = layer.build(Compression::Gzip);
-  MemoryByteSource source(std::as_bytes(std::span(blob.data(), blob.size())));
+  MemoryByteSource source(bytes(blob));
   LayerUnpacker().unpackInto(source, dir);
 }
 

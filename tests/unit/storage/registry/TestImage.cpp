@@ -4,12 +4,18 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "tests/support/TestRegistry.h"
-#include "storage/registry/DigestHasher.h"
+#include "storage/digest/DigestHasher.h"
+#include "tests/support/Subprocess.h"
 
-namespace crix::registry::testing {
+namespace crix::registry::test {
 
 namespace fs = std::filesystem;
+using digest::Digest;
+using digest::DigestAlgorithm;
+using digest::DigestHasher;
+using crix::test::readFile;
+using crix::test::runChecked;
+using crix::test::writeFile;
 using nlohmann::json;
 
 namespace {
@@ -17,7 +23,7 @@ namespace {
 std::string addBlob(const fs::path& layout, const std::string& content) {
   const Digest digest = DigestHasher::digestOf(DigestAlgorithm::Sha256, content);
   fs::create_directories(layout / "blobs/sha256");
-  std::ofstream(layout / "blobs/sha256" / digest.hex(), std::ios::binary) << content;
+  writeFile(layout / "blobs/sha256" / digest.hex(), content);
   return digest.str();
 }
 
@@ -42,7 +48,7 @@ TestImage buildTestImage(const fs::path& work) {
   image.layout = work / "layout";
   const fs::path rootfs = work / "rootfs";
   fs::create_directories(rootfs / "etc");
-  std::ofstream(rootfs / "hello.txt") << "hello from crix\n";
+  writeFile(rootfs / "hello.txt", "hello from crix\n");
   {
     // Incompressible bytes so the layer is big enough to arrive in many chunks.
     std::ofstream noise(rootfs / "etc/noise.bin", std::ios::binary);
@@ -93,8 +99,8 @@ TestImage buildTestImage(const fs::path& work) {
   single["annotations"] = {{"org.opencontainers.image.ref.name", "single"}};
   json multi = descriptor("application/vnd.oci.image.index.v1+json", image.indexDigest, indexText.size());
   multi["annotations"] = {{"org.opencontainers.image.ref.name", "multi"}};
-  std::ofstream(image.layout / "index.json") << json{{"schemaVersion", 2}, {"manifests", {single, multi}}}.dump();
-  std::ofstream(image.layout / "oci-layout") << R"({"imageLayoutVersion":"1.0.0"})";
+  writeFile(image.layout / "index.json", json{{"schemaVersion", 2}, {"manifests", {single, multi}}}.dump());
+  writeFile(image.layout / "oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
   return image;
 }
 
@@ -110,4 +116,4 @@ void pushTestImage(const TestImage& image, const std::string& hostPort, const st
   }
 }
 
-}  // namespace crix::registry::testing
+}  // namespace crix::registry::test

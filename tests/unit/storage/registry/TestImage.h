@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <string>
 
-namespace crix::registry::testing {
+namespace crix::registry::test {
 
 struct TestImage {
   std::filesystem::path layout;
@@ -25,4 +25,4 @@ TestImage buildTestImage(const std::filesystem::path& workDirectory);
 void pushTestImage(const TestImage& image, const std::string& hostPort, const std::string& credentials = "",
                    const std::string& certDirectory = "");
 
-}  // namespace crix::registry::testing
+}  // namespace crix::registry::test

@@ -1,7 +1,5 @@
 #include "TokenServer.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <openssl/ecdsa.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -16,12 +14,14 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "tests/support/TestRegistry.h"
 #include "storage/registry/Base64.h"
+#include "tests/support/LoopbackSocket.h"
+#include "tests/support/Subprocess.h"
 
-namespace crix::registry::testing {
+namespace crix::registry::test {
 
 namespace fs = std::filesystem;
+using crix::test::runChecked;
 
 namespace {
 
@@ -89,16 +89,9 @@ TokenServer::TokenServer(const fs::path& directory)
               key_.string()});
   runChecked({"/usr/bin/openssl", "req", "-x509", "-new", "-key", key_.string(), "-out", certificate_.string(), "-days",
               "2", "-subj", "/CN=crix token signer"});
-  listener_.reset(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::bind(listener_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listener_.get(), 16) != 0) {
-    throw std::runtime_error("token server cannot listen");
-  }
-  socklen_t len = sizeof addr;
-  ::getsockname(listener_.get(), reinterpret_cast<sockaddr*>(&addr), &len);
-  port_ = ntohs(addr.sin_port);
+  crix::test::LoopbackListener listener = crix::test::listenOnLoopback();
+  listener_ = std::move(listener.fd);
+  port_ = listener.port;
   thread_ = std::thread([this] { serve(); });
 }
 
@@ -238,4 +231,4 @@ std::string TokenServer::mintWithAccess(const std::string& subject, const std::s
   return signingInput + "." + base64Url(std::string_view(reinterpret_cast<char*>(raw), 64));
 }
 
-}  // namespace crix::registry::testing
+}  // namespace crix::registry::test

@@ -13,7 +13,7 @@
 
 #include "core/UniqueFd.h"
 
-namespace crix::registry::testing {
+namespace crix::registry::test {
 
 class TokenServer {
  public:
@@ -54,4 +54,4 @@ class TokenServer {
   std::thread thread_;
 };
 
-}  // namespace crix::registry::testing
+}  // namespace crix::registry::test

@@ -136,7 +136,7 @@ TEST_CASE("parseQualified takes the first component as the registry") {
 
 TEST_CASE("withDigest pins a reference") {
   const auto ref = ImageReference::parse("quay.io/a/b:v1");
-  const auto pinned = ref.withDigest(crix::registry::Digest::parse("sha256:" + kHex));
+  const auto pinned = ref.withDigest(crix::digest::Digest::parse("sha256:" + kHex));
   CHECK(pinned.str() == "quay.io/a/b@sha256:" + kHex);
 }
 

@@ -6,9 +6,11 @@
 #include "storage/registry/ManifestParser.h"
 #include "storage/registry/MediaTypes.h"
 #include "storage/registry/PlatformMatcher.h"
+#include "tests/support/ErrorOf.h"
 
 using crix::StatusCode;
 using namespace crix::registry;
+using crix::test::codeOf;
 
 namespace {
 
@@ -29,15 +31,6 @@ std::string platformEntry(char d, const std::string& platform) {
 
 std::string ociIndex(const std::string& entries) {
   return R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[)" + entries + "]}";
-}
-
-StatusCode codeOf(auto&& fn) {
-  try {
-    fn();
-  } catch (const crix::Error& e) {
-    return e.code();
-  }
-  return StatusCode::Ok;
 }
 
 }  // namespace

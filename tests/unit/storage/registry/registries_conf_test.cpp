@@ -1,18 +1,18 @@
 #include <doctest/doctest.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <string>
-#include <unistd.h>
+#include <vector>
 
 #include "core/Error.h"
 #include "storage/registry/RegistriesConf.h"
 #include "storage/registry/RegistryPrefix.h"
+#include "tests/support/ErrorOf.h"
+#include "tests/support/TempDir.h"
 
 using crix::StatusCode;
 using namespace crix::registry;
-namespace fs = std::filesystem;
+using crix::test::codeOf;
+using crix::test::TempDir;
 
 namespace {
 
@@ -25,36 +25,6 @@ std::vector<std::string> sourceTexts(const RegistriesConf& conf, const std::stri
   }
   return out;
 }
-
-StatusCode codeOf(auto&& fn) {
-  try {
-    fn();
-  } catch (const crix::Error& e) {
-    return e.code();
-  }
-  return StatusCode::Ok;
-}
-
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern = (fs::temp_directory_path() / "crix-regconf-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-  void write(const std::string& name, const std::string& text) const {
-    fs::create_directories((path_ / name).parent_path());
-    std::ofstream(path_ / name) << text;
-  }
-
- private:
-  fs::path path_;
-};
 
 }  // namespace
 
@@ -262,7 +232,7 @@ TEST_CASE("invalid files are refused with file and line") {
 }
 
 TEST_CASE("drop-ins override in lexical order") {
-  ScratchDir dir;
+  TempDir dir;
   dir.write("registries.conf", R"(
 unqualified-search-registries = ["quay.io"]
 [[registry]]
@@ -288,16 +258,16 @@ prefix = "docker.io"
 location = "overridden.local"
 )");
   dir.write("registries.conf.d/30-ignored.txt", "garbage that would not parse");
-  const auto conf = RegistriesConf::load(dir.path() / "registries.conf");
+  const auto conf = RegistriesConf::load(dir / "registries.conf");
   CHECK(conf.unqualifiedSearchRegistries() == std::vector<std::string>{"docker.io"});
   CHECK(sourceTexts(conf, "busybox") == std::vector<std::string>{"second.local/library/busybox:latest"});
   CHECK(sourceTexts(conf, "ghcr.io/x:1") == std::vector<std::string>{"ghcr.io/x:1 insecure"});
   CHECK(conf.aliases().empty());
 
   dir.write("registries.conf.d/40-v1.conf", "[registries.search]\nregistries = ['x.io']\n");
-  CHECK(codeOf([&] { RegistriesConf::load(dir.path() / "registries.conf"); }) == StatusCode::InvalidArgument);
+  CHECK(codeOf([&] { RegistriesConf::load(dir / "registries.conf"); }) == StatusCode::InvalidArgument);
 
-  const auto missing = RegistriesConf::load(dir.path() / "nope.conf");
+  const auto missing = RegistriesConf::load(dir / "nope.conf");
   CHECK(missing.registries().empty());
 }
 

@@ -2,33 +2,32 @@
 // HTTP, htpasswd Basic auth, TLS with certs.d and client certificates.
 #include <doctest/doctest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <string>
 #include <thread>
 
-#include <fstream>
-#include <string>
-
 #include "TestImage.h"
-#include "tests/support/TestCertificates.h"
-#include "tests/support/TestRegistry.h"
 #include "TokenServer.h"
 #include "core/Error.h"
-#include "core/UniqueFd.h"
 #include "storage/registry/Base64.h"
 #include "storage/registry/ImageConfig.h"
 #include "storage/registry/ManifestParser.h"
 #include "storage/registry/MediaTypes.h"
 #include "storage/registry/PlatformMatcher.h"
 #include "storage/registry/RegistryClient.h"
+#include "tests/support/ErrorOf.h"
+#include "tests/support/LoopbackSocket.h"
+#include "tests/support/Subprocess.h"
+#include "tests/support/TempDir.h"
+#include "tests/support/TestCertificates.h"
+#include "tests/support/TestRegistry.h"
 
 using crix::StatusCode;
 using namespace crix::registry;
-using namespace crix::registry::testing;
+using namespace crix::registry::test;
+using namespace crix::test;
 namespace fs = std::filesystem;
 
 namespace {
@@ -58,16 +57,6 @@ PullSource source(const std::string& text, bool insecure) {
   return PullSource{.reference = ImageReference::parse(text), .insecure = insecure, .mirror = false};
 }
 
-// Runs `fn` and returns the crix::Error it throws (Ok when none).
-crix::Error errorOf(auto&& fn) {
-  try {
-    fn();
-  } catch (const crix::Error& e) {
-    return e;
-  }
-  return crix::Error(StatusCode::Ok, "no error");
-}
-
 std::string contains(const crix::Error& e, const std::string& part) {
   const std::string message = e.what();
   return message.find(part) != std::string::npos ? "yes" : "missing \"" + part + "\" in: " + message;
@@ -91,12 +80,12 @@ TEST_SUITE("registry/live") {
 
 TEST_CASE("pulling from a real registry over plain HTTP") {
   if (!toolsPresent()) return;
-  ScratchDirectory scratch;
-  const TestImage image = buildTestImage(scratch.path() / "image");
-  TestRegistry registry(scratch.path() / "registry");
+  TempDir scratch;
+  const TestImage image = buildTestImage(scratch / "image");
+  TestRegistry registry(scratch / "registry");
   pushTestImage(image, registry.hostPort());
 
-  RegistryClient client(testOptions(scratch.path() / "certs.d"));
+  RegistryClient client(testOptions(scratch / "certs.d"));
   const std::string host = registry.hostPort();
   const PullSource app = source(host + "/test/app:v1", true);
 
@@ -168,7 +157,7 @@ TEST_CASE("pulling from a real registry over plain HTTP") {
     REQUIRE(fs::exists(data));
     std::string bytes = readFile(data);
     bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x5a);
-    std::ofstream(data, std::ios::binary | std::ios::trunc) << bytes;
+    writeFile(data, bytes);
     const crix::Error e = errorOf([&] { client.fetchBlob(app, layer, [](std::string_view) {}); });
     CHECK(e.code() == StatusCode::DataLoss);
     CHECK(contains(e, "expected " + layer.digest.str()) == "yes");
@@ -211,7 +200,7 @@ TEST_CASE("pulling from a real registry over plain HTTP") {
   }
 
   SUBCASE("a plain HTTP registry is refused unless it is marked insecure") {
-    RegistryClient strict(testOptions(scratch.path() / "certs.d"));
+    RegistryClient strict(testOptions(scratch / "certs.d"));
     const crix::Error e = errorOf([&] { strict.fetchManifest(source(host + "/test/app:v1", false)); });
     CHECK(e.code() == StatusCode::Unavailable);
     CHECK(contains(e, "registry " + host) == "yes");
@@ -225,16 +214,16 @@ TEST_CASE("htpasswd Basic authentication") {
     MESSAGE("skipping: htpasswd (apache2-utils) is not installed");
     return;
   }
-  ScratchDirectory scratch;
-  const TestImage image = buildTestImage(scratch.path() / "image");
+  TempDir scratch;
+  const TestImage image = buildTestImage(scratch / "image");
   const fs::path htpasswd = scratch.write("htpasswd", runChecked({"/usr/bin/htpasswd", "-Bbn", "crix", "s3cret"}));
-  TestRegistry registry(scratch.path() / "registry", {.htpasswd = htpasswd});
+  TestRegistry registry(scratch / "registry", {.htpasswd = htpasswd});
   pushTestImage(image, registry.hostPort(), "crix:s3cret");
   const std::string host = registry.hostPort();
   const PullSource app = source(host + "/test/app:v1", true);
 
   SUBCASE("without credentials: Unauthenticated saying what to do") {
-    RegistryClient client(testOptions(scratch.path() / "certs.d"));
+    RegistryClient client(testOptions(scratch / "certs.d"));
     const crix::Error e = errorOf([&] { client.fetchManifest(app); });
     CHECK(e.code() == StatusCode::Unauthenticated);
     CHECK(contains(e, "registry " + host + " requires authentication for repository test/app") == "yes");
@@ -242,7 +231,7 @@ TEST_CASE("htpasswd Basic authentication") {
   }
 
   SUBCASE("with wrong credentials: Unauthenticated naming the user") {
-    RegistryClient client(testOptions(scratch.path() / "certs.d"));
+    RegistryClient client(testOptions(scratch / "certs.d"));
     const crix::Error e =
         errorOf([&] { client.fetchManifest(app, AuthConfig{.username = "crix", .password = "wrong"}); });
     CHECK(e.code() == StatusCode::Unauthenticated);
@@ -250,13 +239,13 @@ TEST_CASE("htpasswd Basic authentication") {
   }
 
   SUBCASE("with CRI credentials") {
-    RegistryClient client(testOptions(scratch.path() / "certs.d"));
+    RegistryClient client(testOptions(scratch / "certs.d"));
     const AuthConfig auth{.auth = base64Encode("crix:s3cret")};
     CHECK(pullWholeImage(client, app, image, auth) == image.amd64ManifestDigest);
   }
 
   SUBCASE("with an auth file entry") {
-    RegistryClientOptions options = testOptions(scratch.path() / "certs.d");
+    RegistryClientOptions options = testOptions(scratch / "certs.d");
     options.authFile = scratch.write("auth.json", R"({"auths":{")" + host + R"(/test":{"auth":")" +
                                                       base64Encode("crix:s3cret") + R"("}}})");
     RegistryClient client(options);
@@ -269,25 +258,25 @@ TEST_CASE("htpasswd Basic authentication") {
 
 TEST_CASE("TLS with certs.d") {
   if (!toolsPresent()) return;
-  ScratchDirectory scratch;
-  const TestImage image = buildTestImage(scratch.path() / "image");
-  const Certificates certs = makeCertificates(scratch.path() / "pki");
+  TempDir scratch;
+  const TestImage image = buildTestImage(scratch / "image");
+  const Certificates certs = makeCertificates(scratch / "pki");
 
   SUBCASE("server certificate signed by a CA from certs.d") {
-    TestRegistry registry(scratch.path() / "registry",
+    TestRegistry registry(scratch / "registry",
                           {.tlsCertificate = certs.serverCert, .tlsKey = certs.serverKey});
     pushTestImage(image, registry.hostPort());
     const std::string host = registry.hostPort();
     const PullSource app = source(host + "/test/app:v1", false);
 
-    const fs::path emptyCerts = scratch.path() / "empty-certs.d";
+    const fs::path emptyCerts = scratch / "empty-certs.d";
     RegistryClient untrusting(testOptions(emptyCerts));
     const crix::Error e = errorOf([&] { untrusting.fetchManifest(app); });
     CHECK(e.code() == StatusCode::Unavailable);
     CHECK(contains(e, "is not trusted") == "yes");
     CHECK(contains(e, (emptyCerts / host / "ca.crt").string()) == "yes");
 
-    const fs::path certsDir = scratch.path() / "certs.d";
+    const fs::path certsDir = scratch / "certs.d";
     fs::create_directories(certsDir / host);
     fs::copy_file(certs.caCert, certsDir / host / "ca.crt");
     RegistryClient trusting(testOptions(certsDir));
@@ -299,10 +288,10 @@ TEST_CASE("TLS with certs.d") {
   }
 
   SUBCASE("client certificates from certs.d") {
-    TestRegistry registry(scratch.path() / "registry",
+    TestRegistry registry(scratch / "registry",
                           {.tlsCertificate = certs.serverCert, .tlsKey = certs.serverKey, .clientCa = certs.caCert});
     const std::string host = registry.hostPort();
-    const fs::path pushCerts = scratch.path() / "push-certs";
+    const fs::path pushCerts = scratch / "push-certs";
     fs::create_directories(pushCerts);
     fs::copy_file(certs.clientCert, pushCerts / "client.cert");
     fs::copy_file(certs.clientKey, pushCerts / "client.key");
@@ -310,20 +299,20 @@ TEST_CASE("TLS with certs.d") {
     pushTestImage(image, host, "", pushCerts.string());
     const PullSource app = source(host + "/test/app:v1", false);
 
-    const fs::path caOnly = scratch.path() / "ca-only";
+    const fs::path caOnly = scratch / "ca-only";
     fs::create_directories(caOnly / host);
     fs::copy_file(certs.caCert, caOnly / host / "ca.crt");
     RegistryClient anonymous(testOptions(caOnly));
     CHECK(errorOf([&] { anonymous.fetchManifest(app); }).code() == StatusCode::Unavailable);
 
-    const fs::path withClient = scratch.path() / "with-client";
+    const fs::path withClient = scratch / "with-client";
     fs::create_directories(withClient);
     fs::copy(pushCerts, withClient / host);
     RegistryClient client(testOptions(withClient));
     CHECK(pullWholeImage(client, app, image) == image.amd64ManifestDigest);
 
     // A certificate without its key is a configuration error.
-    const fs::path broken = scratch.path() / "broken";
+    const fs::path broken = scratch / "broken";
     fs::create_directories(broken / host);
     fs::copy_file(certs.clientCert, broken / host / "client.cert");
     RegistryClient misconfigured(testOptions(broken));
@@ -334,15 +323,8 @@ TEST_CASE("TLS with certs.d") {
 TEST_CASE("a registry that accepts connections but never answers times out") {
   // A listening socket nobody accepts on: the kernel completes the handshake,
   // then nothing ever comes back.
-  crix::UniqueFd silent(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(silent.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  REQUIRE(::listen(silent.get(), 8) == 0);
-  socklen_t len = sizeof addr;
-  ::getsockname(silent.get(), reinterpret_cast<sockaddr*>(&addr), &len);
-  const std::string host = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  const LoopbackListener silent = listenOnLoopback(8);
+  const std::string host = "127.0.0.1:" + std::to_string(silent.port);
 
   RegistryClientOptions options;
   options.certsDirectories = {};
@@ -373,19 +355,15 @@ TEST_CASE("a registry that is not there fails fast and clearly") {
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
 }
 
-}  // TEST_SUITE
-
-TEST_SUITE("registry/live") {
-
 TEST_CASE("Bearer token authentication through a token service") {
   if (!toolsPresent()) return;
-  ScratchDirectory scratch;
-  const TestImage image = buildTestImage(scratch.path() / "image");
-  TokenServer tokens(scratch.path() / "token");
-  TestRegistry registry(scratch.path() / "registry", {.tokenRealm = tokens.realm(),
-                                                      .tokenService = TokenServer::kService,
-                                                      .tokenIssuer = TokenServer::kIssuer,
-                                                      .tokenSigner = tokens.signingCertificate()});
+  TempDir scratch;
+  const TestImage image = buildTestImage(scratch / "image");
+  TokenServer tokens(scratch / "token");
+  TestRegistry registry(scratch / "registry", {.tokenRealm = tokens.realm(),
+                                               .tokenService = TokenServer::kService,
+                                               .tokenIssuer = TokenServer::kIssuer,
+                                               .tokenSigner = tokens.signingCertificate()});
   const std::string host = registry.hostPort();
   const std::string creds = std::string(TokenServer::kUser) + ":" + TokenServer::kPassword;
   pushTestImage(image, host, creds);
@@ -393,7 +371,7 @@ TEST_CASE("Bearer token authentication through a token service") {
               "oci:" + image.layout.string() + ":single", "docker://" + host + "/public/app:v1"},
              std::chrono::seconds(120));
   const PullSource privateApp = source(host + "/test/app:v1", true);
-  const RegistryClientOptions options = testOptions(scratch.path() / "certs.d");
+  const RegistryClientOptions options = testOptions(scratch / "certs.d");
 
   SUBCASE("anonymous tokens for a public repository") {
     RegistryClient client(options);

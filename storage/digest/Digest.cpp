@@ -1,10 +1,10 @@
-#include "storage/registry/Digest.h"
+#include "storage/digest/Digest.h"
 
 #include <utility>
 
 #include "core/Error.h"
 
-namespace crix::registry {
+namespace crix::digest {
 
 namespace {
 
@@ -74,4 +74,4 @@ Digest Digest::fromParts(DigestAlgorithm algorithm, std::string hex) {
 
 std::string Digest::str() const { return std::string(digestAlgorithmName(algorithm_)) + ":" + hex_; }
 
-}  // namespace crix::registry
+}  // namespace crix::digest

@@ -1,10 +1,10 @@
-#include "storage/registry/DigestHasher.h"
+#include "storage/digest/DigestHasher.h"
 
 #include <openssl/evp.h>
 
 #include "core/Error.h"
 
-namespace crix::registry {
+namespace crix::digest {
 
 struct DigestHasher::Context {
   struct Free {
@@ -63,4 +63,4 @@ void verifyDigest(const Digest& expected, const Digest& actual, const std::strin
   throw Error::dataLoss(what + ": digest mismatch: expected " + expected.str() + ", got " + actual.str());
 }
 
-}  // namespace crix::registry
+}  // namespace crix::digest

@@ -1,14 +1,17 @@
 // Incremental SHA-256/SHA-512 over streamed bytes (OpenSSL EVP), so blobs can
-// be verified while they pass through without being buffered.
+// be verified, and layer tars given their diff_id, while they pass through
+// without being buffered.
 #pragma once
 
+#include <cstddef>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
-#include "storage/registry/Digest.h"
+#include "storage/digest/Digest.h"
 
-namespace crix::registry {
+namespace crix::digest {
 
 class DigestHasher {
  public:
@@ -20,6 +23,9 @@ class DigestHasher {
   DigestHasher& operator=(DigestHasher&&) noexcept;
 
   void update(std::string_view bytes);
+  void update(std::span<const std::byte> bytes) {
+    update(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  }
   // Ends the computation; the hasher cannot be updated afterwards.
   Digest finish();
 
@@ -35,4 +41,4 @@ class DigestHasher {
 // object was checked ("blob sha256:… from host/repo").
 void verifyDigest(const Digest& expected, const Digest& actual, const std::string& what);
 
-}  // namespace crix::registry
+}  // namespace crix::digest

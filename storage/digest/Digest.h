@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace crix::registry {
+namespace crix::digest {
 
 enum class DigestAlgorithm { Sha256, Sha512 };
 
@@ -33,4 +33,4 @@ class Digest {
   std::string hex_;
 };
 
-}  // namespace crix::registry
+}  // namespace crix::digest

@@ -4,15 +4,15 @@
 #include <vector>
 
 #include "core/Error.h"
-#include "storage/registry/Digest.h"
-#include "storage/registry/DigestHasher.h"
+#include "storage/digest/Digest.h"
+#include "storage/digest/DigestHasher.h"
 
 using crix::StatusCode;
-using crix::registry::Digest;
-using crix::registry::DigestAlgorithm;
-using crix::registry::DigestHasher;
+using crix::digest::Digest;
+using crix::digest::DigestAlgorithm;
+using crix::digest::DigestHasher;
 
-TEST_SUITE("registry/Digest") {
+TEST_SUITE("storage/digest") {
 
 TEST_CASE("digests parse strictly") {
   const std::string hex(64, 'a');
@@ -47,14 +47,14 @@ TEST_CASE("a digest mismatch is DataLoss naming both digests") {
   const auto expected = DigestHasher::digestOf(DigestAlgorithm::Sha256, "a");
   const auto actual = DigestHasher::digestOf(DigestAlgorithm::Sha256, "b");
   try {
-    crix::registry::verifyDigest(expected, actual, "blob x");
+    crix::digest::verifyDigest(expected, actual, "blob x");
     FAIL("mismatch accepted");
   } catch (const crix::Error& e) {
     CHECK(e.code() == StatusCode::DataLoss);
     CHECK(std::string(e.what()).find(expected.str()) != std::string::npos);
     CHECK(std::string(e.what()).find(actual.str()) != std::string::npos);
   }
-  CHECK_NOTHROW(crix::registry::verifyDigest(expected, expected, "blob x"));
+  CHECK_NOTHROW(crix::digest::verifyDigest(expected, expected, "blob x"));
 }
 
 }  // TEST_SUITE

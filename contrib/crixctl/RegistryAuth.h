@@ -1,0 +1,22 @@
+// Registry credentials from pull's flags, with crictl's precedence:
+//   --username (password asked for)  >  --creds USER[:PASS]  >  --auth BASE64
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "cri/api/Cri.h"
+
+namespace crixctl {
+
+struct AuthFlags {
+  std::string creds;
+  std::string auth;
+  std::string username;
+};
+
+// nullopt when no credentials were given. Throws crix::Error for --creds
+// together with --auth, or for --creds with an empty user name.
+std::optional<runtime::v1::AuthConfig> registryAuth(const AuthFlags& flags);
+
+}  // namespace crixctl
