@@ -44,7 +44,9 @@ class CapabilitySet {
   bool empty() const { return mask_ == 0; }
   std::uint64_t mask() const { return mask_; }
 
-  CapabilitySet intersect(const CapabilitySet& other) const { return fromMask(mask_ & other.mask_); }
+  CapabilitySet intersect(const CapabilitySet& other) const {
+    return fromMask(mask_ & other.mask_);
+  }
   CapabilitySet minus(const CapabilitySet& other) const { return fromMask(mask_ & ~other.mask_); }
 
   // Canonical names, by capability number.

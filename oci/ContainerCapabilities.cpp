@@ -76,7 +76,8 @@ ContainerCapabilities resolveContainerCapabilities(const std::vector<std::string
     throw Error::failedPrecondition(
         std::string(one ? "capability " : "capabilities ") + list + (one ? " is" : " are") +
         " not in crix's bounding set (CapBnd in /proc/self/status), so no container started by "
-        "crix can hold " + (one ? "it" : "them"));
+        "crix can hold " +
+        (one ? "it" : "them"));
   }
   return caps;
 }

@@ -48,14 +48,17 @@ std::optional<DeviceNode> nodeFromStat(const struct stat& st, const std::string&
 }
 
 nlohmann::json nodeJson(const DeviceNode& d) {
-  return {{"path", d.path},         {"type", std::string(1, d.type)}, {"major", d.major},
-          {"minor", d.minor},       {"fileMode", d.fileMode},          {"uid", d.uid},
+  return {{"path", d.path},   {"type", std::string(1, d.type)}, {"major", d.major},
+          {"minor", d.minor}, {"fileMode", d.fileMode},         {"uid", d.uid},
           {"gid", d.gid}};
 }
 
 nlohmann::json allowRule(const DeviceNode& d) {
-  return {{"allow", true}, {"type", std::string(1, d.type)}, {"major", d.major},
-          {"minor", d.minor}, {"access", d.access}};
+  return {{"allow", true},
+          {"type", std::string(1, d.type)},
+          {"major", d.major},
+          {"minor", d.minor},
+          {"access", d.access}};
 }
 
 void addDevice(DevicesSection& section, const DeviceNode& d, bool withRule) {
@@ -106,8 +109,7 @@ std::optional<DeviceNode> deviceFromPath(const std::string& hostPath,
                                          const std::string& access) {
   struct stat st {};
   if (::stat(hostPath.c_str(), &st) != 0) {
-    throw Error::invalidArgument("device " + hostPath + " cannot be used: " +
-                                 std::strerror(errno));
+    throw Error::invalidArgument("device " + hostPath + " cannot be used: " + std::strerror(errno));
   }
   return nodeFromStat(st, containerPath, checkedAccess(access, hostPath));
 }
@@ -129,8 +131,7 @@ std::vector<DeviceNode> hostDevices(const std::string& devRoot) {
     if (name == "console") continue;
     struct stat st {};
     if (::lstat(it->path().c_str(), &st) != 0) continue;  // gone meanwhile
-    const std::string inContainer =
-        "/dev/" + it->path().lexically_relative(devRoot).string();
+    const std::string inContainer = "/dev/" + it->path().lexically_relative(devRoot).string();
     auto node = nodeFromStat(st, inContainer, "rwm");
     if (!node || (node->major == 0 && node->minor == 0)) continue;
     out.push_back(*node);
@@ -138,7 +139,8 @@ std::vector<DeviceNode> hostDevices(const std::string& devRoot) {
   return out;
 }
 
-DevicesSection devicesSection(const DeviceInputs& inputs, const runtime::v1::ContainerConfig& config) {
+DevicesSection devicesSection(const DeviceInputs& inputs,
+                              const runtime::v1::ContainerConfig& config) {
   DevicesSection section;
   section.cgroupRules.push_back({{"allow", false}, {"access", "rwm"}});
 
@@ -167,9 +169,11 @@ DevicesSection devicesSection(const DeviceInputs& inputs, const runtime::v1::Con
   const auto& sc = config.linux().security_context();
   for (const auto& dev : config.devices()) {
     if (dev.host_path().empty()) throw Error::invalidArgument("a device has an empty host_path");
-    const std::string containerPath = dev.container_path().empty() ? dev.host_path() : dev.container_path();
+    const std::string containerPath =
+        dev.container_path().empty() ? dev.host_path() : dev.container_path();
     if (!isAbsolute(containerPath)) {
-      throw Error::invalidArgument("device container_path \"" + containerPath + "\" is not absolute");
+      throw Error::invalidArgument("device container_path \"" + containerPath +
+                                   "\" is not absolute");
     }
     const std::string access = checkedAccess(dev.permissions(), dev.host_path());
     if (inputs.privileged && containerPath != dev.host_path()) {
@@ -183,8 +187,8 @@ DevicesSection devicesSection(const DeviceInputs& inputs, const runtime::v1::Con
     }
     char resolved[PATH_MAX];
     if (!::realpath(dev.host_path().c_str(), resolved)) {
-      throw Error::invalidArgument("device " + dev.host_path() + " cannot be used: " +
-                                   std::strerror(errno));
+      throw Error::invalidArgument("device " + dev.host_path() +
+                                   " cannot be used: " + std::strerror(errno));
     }
     auto node = deviceFromPath(resolved, containerPath, access);
     if (node) {

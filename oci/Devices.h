@@ -39,8 +39,8 @@ std::vector<DeviceNode> hostDevices(const std::string& devRoot);
 struct DeviceInputs {
   std::vector<std::string> additionalDevices;  // crio.conf "host[:container][:perms]"
   bool privileged = false;
-  bool privilegedWithoutHostDevices = false;   // the runtime handler's setting
-  bool ownershipFromSecurityContext = false;   // device_ownership_from_security_context
+  bool privilegedWithoutHostDevices = false;  // the runtime handler's setting
+  bool ownershipFromSecurityContext = false;  // device_ownership_from_security_context
   std::string devRoot = "/dev";
 };
 
@@ -55,6 +55,7 @@ struct DevicesSection {
 // it, as CRI-O does. Privileged: every host device (unless the handler says
 // privileged_without_host_devices) and a rule allowing all. Empty
 // permissions mean "rwm"; others must be made of r, w and m.
-DevicesSection devicesSection(const DeviceInputs& inputs, const runtime::v1::ContainerConfig& config);
+DevicesSection devicesSection(const DeviceInputs& inputs,
+                              const runtime::v1::ContainerConfig& config);
 
 }  // namespace crix::oci

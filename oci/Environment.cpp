@@ -7,8 +7,8 @@
 namespace crix::oci {
 
 void Environment::set(const std::string& key, const std::string& value) {
-  const auto it = std::find_if(vars_.begin(), vars_.end(),
-                               [&](const auto& kv) { return kv.first == key; });
+  const auto it =
+      std::find_if(vars_.begin(), vars_.end(), [&](const auto& kv) { return kv.first == key; });
   if (it != vars_.end()) {
     it->second = value;
   } else {
@@ -44,8 +44,7 @@ std::vector<std::string> containerEnvironment(const std::vector<std::string>& de
   for (const auto& e : image.env) env.setEntry(e);
   for (const auto& kv : config.envs()) {
     const auto& key = kv.key();
-    if (key.empty() || key.find('=') != std::string::npos ||
-        key.find('\0') != std::string::npos) {
+    if (key.empty() || key.find('=') != std::string::npos || key.find('\0') != std::string::npos) {
       throw Error::invalidArgument("invalid environment variable name \"" + key +
                                    "\": it must be non-empty and hold no '=' or NUL");
     }

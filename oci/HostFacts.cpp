@@ -49,10 +49,9 @@ std::string ownUnifiedCgroup() {
 
 std::string seccompArchForMachine(const std::string& machine) {
   static const std::map<std::string, std::string> names = {
-      {"x86_64", "amd64"},   {"i386", "x86"},       {"i686", "x86"},
-      {"aarch64", "arm64"},  {"armv7l", "arm"},     {"armv6l", "arm"},
-      {"ppc64le", "ppc64le"}, {"ppc64", "ppc64"},   {"s390x", "s390x"},
-      {"s390", "s390"},      {"mips64", "mips64"},  {"riscv64", "riscv64"},
+      {"x86_64", "amd64"},        {"i386", "x86"},   {"i686", "x86"},        {"aarch64", "arm64"},
+      {"armv7l", "arm"},          {"armv6l", "arm"}, {"ppc64le", "ppc64le"}, {"ppc64", "ppc64"},
+      {"s390x", "s390x"},         {"s390", "s390"},  {"mips64", "mips64"},   {"riscv64", "riscv64"},
       {"loongarch64", "loong64"},
   };
   const auto it = names.find(machine);
@@ -65,8 +64,8 @@ HostFacts HostFacts::probe() {
   facts.appArmorEnabled = readText("/sys/module/apparmor/parameters/enabled").starts_with("Y");
 
   struct statfs fs {};
-  facts.cgroupV2 = ::statfs("/sys/fs/cgroup", &fs) == 0 &&
-                   static_cast<long>(fs.f_type) == kCgroup2SuperMagic;
+  facts.cgroupV2 =
+      ::statfs("/sys/fs/cgroup", &fs) == 0 && static_cast<long>(fs.f_type) == kCgroup2SuperMagic;
   if (facts.cgroupV2) {
     const std::string controllers = readText("/sys/fs/cgroup/cgroup.controllers");
     facts.hugetlbController = listsController(controllers, "hugetlb");

@@ -24,9 +24,8 @@ std::string unescape(const std::string& s) {
 
 bool under(const std::string& path, const std::string& mountPoint) {
   if (mountPoint == "/") return !path.empty() && path.front() == '/';
-  return path == mountPoint ||
-         (path.size() > mountPoint.size() && path.starts_with(mountPoint) &&
-          path[mountPoint.size()] == '/');
+  return path == mountPoint || (path.size() > mountPoint.size() && path.starts_with(mountPoint) &&
+                                path[mountPoint.size()] == '/');
 }
 
 }  // namespace

@@ -47,7 +47,8 @@ std::vector<Json> systemMounts(const PodContext& pod, bool privileged) {
             {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"}),
   };
   if (!pod.shmPath.empty()) {
-    mounts.push_back(mount("/dev/shm", "bind", pod.shmPath, {"bind", "rw", "nosuid", "nodev", "noexec"}));
+    mounts.push_back(
+        mount("/dev/shm", "bind", pod.shmPath, {"bind", "rw", "nosuid", "nodev", "noexec"}));
   } else {
     mounts.push_back(mount("/dev/shm", "tmpfs", "shm",
                            {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"}));
@@ -71,7 +72,8 @@ class CriMountConverter {
       throw Error::invalidArgument("mount container_path \"" + dest + "\" is not absolute");
     }
     if (m.has_image() && !m.image().image().empty()) {
-      throw Error::unimplemented("image volume mounts (" + dest + ") are not supported by crix yet");
+      throw Error::unimplemented("image volume mounts (" + dest +
+                                 ") are not supported by crix yet");
     }
     if (!m.uidmappings().empty() || !m.gidmappings().empty()) {
       throw Error::unimplemented("ID-mapped mount " + dest +
@@ -145,9 +147,9 @@ class CriMountConverter {
     }
     char resolved[PATH_MAX];
     if (!::realpath(source.c_str(), resolved)) {
-      throw Error::invalidArgument("mount source " + source +
-                                   " cannot be resolved (a symlink to a missing path?): " +
-                                   std::strerror(errno));
+      throw Error::invalidArgument(
+          "mount source " + source +
+          " cannot be resolved (a symlink to a missing path?): " + std::strerror(errno));
     }
     return resolved;
   }
@@ -162,8 +164,7 @@ class CriMountConverter {
       throw Error::failedPrecondition(
           "mount " + dest + " asks for " +
           (needShared ? "bidirectional propagation, but its source " + source + " is on mount " +
-                            (entry ? entry->mountPoint : std::string("?")) +
-                            ", which is not shared"
+                            (entry ? entry->mountPoint : std::string("?")) + ", which is not shared"
                       : "host-to-container propagation, but its source " + source +
                             " is on mount " + (entry ? entry->mountPoint : std::string("?")) +
                             ", which is neither shared nor a slave") +
@@ -178,8 +179,8 @@ class CriMountConverter {
 
 }  // namespace
 
-MountPlan planMounts(const config::Config& cfg, const PodContext& pod,
-                     const ContainerContext& ctr, const MountInputs& inputs) {
+MountPlan planMounts(const config::Config& cfg, const PodContext& pod, const ContainerContext& ctr,
+                     const MountInputs& inputs) {
   MountPlan plan;
   CriMountConverter converter(cfg, inputs);
 

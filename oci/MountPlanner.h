@@ -47,7 +47,7 @@ struct MountPlan {
 // shared mount); the rootfs propagation is raised to rslave or rshared to
 // match. selinux_relabel is ignored: crix does not label. Image mounts and
 // ID-mapped mounts are Unimplemented (runc 1.1 has no idmap mounts).
-MountPlan planMounts(const config::Config& cfg, const PodContext& pod,
-                     const ContainerContext& ctr, const MountInputs& inputs);
+MountPlan planMounts(const config::Config& cfg, const PodContext& pod, const ContainerContext& ctr,
+                     const MountInputs& inputs);
 
 }  // namespace crix::oci

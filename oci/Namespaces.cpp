@@ -24,8 +24,7 @@ bool usesHostUts(const PodContext& pod) { return pod.hostNetwork; }
 nlohmann::json namespacesSection(const PodContext& pod, const ContainerContext& ctr,
                                  bool cgroupV2) {
   const auto& options = ctr.config.linux().security_context().namespace_options();
-  if (options.has_userns_options() &&
-      options.userns_options().mode() != runtime::v1::NODE) {
+  if (options.has_userns_options() && options.userns_options().mode() != runtime::v1::NODE) {
     if (options.userns_options().mode() == runtime::v1::POD) {
       throw Error::unimplemented("user namespaces are not supported by crix yet");
     }
@@ -58,11 +57,11 @@ nlohmann::json namespacesSection(const PodContext& pod, const ContainerContext& 
     }
     case runtime::v1::TARGET:
       if (ctr.targetPidNamespacePath.empty()) {
-        throw Error::invalidArgument("PID namespace mode TARGET needs the namespace of target " +
-                                     (options.target_id().empty()
-                                          ? std::string("container, but target_id is empty")
-                                          : "container " + options.target_id() +
-                                                ", which is not known"));
+        throw Error::invalidArgument(
+            "PID namespace mode TARGET needs the namespace of target " +
+            (options.target_id().empty()
+                 ? std::string("container, but target_id is empty")
+                 : "container " + options.target_id() + ", which is not known"));
       }
       add(list, "pid", ctr.targetPidNamespacePath);
       break;

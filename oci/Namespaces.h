@@ -21,8 +21,7 @@ namespace crix::oci {
 // - cgroup: new on cgroup v2, as CRI-O and containerd do; the node's on v1.
 // - user: not supported; a request for a pod user namespace is
 //   Unimplemented.
-nlohmann::json namespacesSection(const PodContext& pod, const ContainerContext& ctr,
-                                 bool cgroupV2);
+nlohmann::json namespacesSection(const PodContext& pod, const ContainerContext& ctr, bool cgroupV2);
 
 // Whether the container keeps the node's UTS namespace (then it must not set
 // a hostname).

@@ -53,13 +53,15 @@ nlohmann::json resourcesSection(const config::Config& cfg, const config::Runtime
   if (r.cpu_quota() != 0) cpu["quota"] = r.cpu_quota();
   if (!r.cpuset_cpus().empty()) {
     if (!isCpuList(r.cpuset_cpus())) {
-      throw Error::invalidArgument("cpuset_cpus \"" + r.cpuset_cpus() + "\" is not a CPU list like \"0-3,6\"");
+      throw Error::invalidArgument("cpuset_cpus \"" + r.cpuset_cpus() +
+                                   "\" is not a CPU list like \"0-3,6\"");
     }
     cpu["cpus"] = r.cpuset_cpus();
   }
   if (!r.cpuset_mems().empty()) {
     if (!isCpuList(r.cpuset_mems())) {
-      throw Error::invalidArgument("cpuset_mems \"" + r.cpuset_mems() + "\" is not a node list like \"0-1\"");
+      throw Error::invalidArgument("cpuset_mems \"" + r.cpuset_mems() +
+                                   "\" is not a node list like \"0-1\"");
     }
     cpu["mems"] = r.cpuset_mems();
   }

@@ -12,8 +12,8 @@ namespace crix::oci {
 namespace {
 
 constexpr std::array<std::string_view, 16> kNames = {
-    "as",   "core",  "cpu",   "data",   "fsize",  "locks",      "memlock", "msgqueue",
-    "nice", "nofile", "nproc", "rss",   "rtprio", "rttime",     "sigpending", "stack",
+    "as",   "core",   "cpu",   "data", "fsize",  "locks",  "memlock",    "msgqueue",
+    "nice", "nofile", "nproc", "rss",  "rtprio", "rttime", "sigpending", "stack",
 };
 
 [[noreturn]] void bad(const std::string& spec, const std::string& why) {
@@ -45,7 +45,8 @@ Rlimit parseUlimit(const std::string& spec) {
   const auto colon = limits.find(':');
   Rlimit r;
   r.type = "RLIMIT_";
-  for (const char c : name) r.type += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (const char c : name)
+    r.type += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   r.soft = limitValue(limits.substr(0, colon), spec);
   r.hard = colon == std::string_view::npos ? r.soft : limitValue(limits.substr(colon + 1), spec);
   if (r.soft > r.hard) bad(spec, "the soft limit exceeds the hard limit");

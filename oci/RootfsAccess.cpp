@@ -124,8 +124,8 @@ void makeDirectoriesInRoot(const std::string& root, const std::string& path, mod
       if (::mkdirat(parent, part.c_str(), mode) != 0) {
         throw Error::fromErrno("mkdir " + walked + " in " + root, errno);
       }
-      if (owner && ::fchownat(parent, part.c_str(), owner->uid, owner->gid,
-                              AT_SYMLINK_NOFOLLOW) != 0) {
+      if (owner &&
+          ::fchownat(parent, part.c_str(), owner->uid, owner->gid, AT_SYMLINK_NOFOLLOW) != 0) {
         throw Error::fromErrno("chown " + walked + " in " + root, errno);
       }
     } else if (S_ISLNK(st.st_mode)) {

@@ -42,11 +42,14 @@ class RuntimeSpecBuilder {
     const auto args = processArgs(ctr_.config, ctr_.image.config);
     const std::string cwd = workingDirectory();
     const auto caps = capabilities();
-    const Json seccomp = privileged_ ? Json(nullptr) : seccompSection(cfg_, chooseSeccomp(sc_), seccompTarget(caps));
+    const Json seccomp =
+        privileged_ ? Json(nullptr) : seccompSection(cfg_, chooseSeccomp(sc_), seccompTarget(caps));
     const std::string appArmor = appArmorProfile(cfg_, sc_, host_.appArmorEnabled, privileged_);
     const Json namespaces = namespacesSection(pod_, ctr_, host_.cgroupV2);
-    Json resources = resourcesSection(cfg_, runtimeHandler(), ctr_.config.linux().resources(), host_);
-    const std::string cgroups = cgroupsPath(cfg_.runtime.cgroup_manager, cgroupParent(), ctr_.containerId);
+    Json resources =
+        resourcesSection(cfg_, runtimeHandler(), ctr_.config.linux().resources(), host_);
+    const std::string cgroups =
+        cgroupsPath(cfg_.runtime.cgroup_manager, cgroupParent(), ctr_.containerId);
     const auto sysctls = containerSysctls(cfg_.runtime.default_sysctls, podSysctls(),
                                           {pod_.hostNetwork, pod_.hostIpc});
     const SystemPaths paths = systemPaths(sc_, privileged_);
@@ -153,11 +156,12 @@ class RuntimeSpecBuilder {
     // capabilities; since CVE-2022-24769 runtimes leave the set empty unless
     // asked (add_inheritable_capabilities). Ambient ones must be
     // inheritable to exist at all.
-    const auto inheritable = cfg_.runtime.add_inheritable_capabilities
-                                 ? granted
-                                 : caps.ambient.names();
-    return {{"bounding", granted},   {"effective", granted},
-            {"permitted", granted},  {"inheritable", inheritable},
+    const auto inheritable =
+        cfg_.runtime.add_inheritable_capabilities ? granted : caps.ambient.names();
+    return {{"bounding", granted},
+            {"effective", granted},
+            {"permitted", granted},
+            {"inheritable", inheritable},
             {"ambient", caps.ambient.names()}};
   }
 

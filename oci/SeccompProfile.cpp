@@ -15,9 +15,9 @@ extern const std::string_view kDefaultSeccompJson;
 namespace {
 
 constexpr std::array<std::string_view, 9> kActions = {
-    "SCMP_ACT_KILL",  "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP",
-    "SCMP_ACT_ERRNO", "SCMP_ACT_TRACE",        "SCMP_ACT_ALLOW",       "SCMP_ACT_LOG",
-    "SCMP_ACT_NOTIFY",
+    "SCMP_ACT_KILL",  "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
+    "SCMP_ACT_TRAP",  "SCMP_ACT_ERRNO",        "SCMP_ACT_TRACE",
+    "SCMP_ACT_ALLOW", "SCMP_ACT_LOG",          "SCMP_ACT_NOTIFY",
 };
 
 constexpr std::array<std::string_view, 7> kOperators = {
@@ -29,10 +29,10 @@ constexpr std::array<std::string_view, 7> kOperators = {
 // names the same way.
 const std::map<std::string, std::string>& nativeArchitectures() {
   static const std::map<std::string, std::string> arches = {
-      {"amd64", "SCMP_ARCH_X86_64"},         {"arm64", "SCMP_ARCH_AARCH64"},
-      {"mips64", "SCMP_ARCH_MIPS64"},        {"mips64n32", "SCMP_ARCH_MIPS64N32"},
-      {"mipsel64", "SCMP_ARCH_MIPSEL64"},    {"mipsel64n32", "SCMP_ARCH_MIPSEL64N32"},
-      {"s390x", "SCMP_ARCH_S390X"},          {"ppc64le", "SCMP_ARCH_PPC64LE"},
+      {"amd64", "SCMP_ARCH_X86_64"},      {"arm64", "SCMP_ARCH_AARCH64"},
+      {"mips64", "SCMP_ARCH_MIPS64"},     {"mips64n32", "SCMP_ARCH_MIPS64N32"},
+      {"mipsel64", "SCMP_ARCH_MIPSEL64"}, {"mipsel64n32", "SCMP_ARCH_MIPSEL64N32"},
+      {"s390x", "SCMP_ARCH_S390X"},       {"ppc64le", "SCMP_ARCH_PPC64LE"},
       {"riscv64", "SCMP_ARCH_RISCV64"},
   };
   return arches;
@@ -76,8 +76,10 @@ bool kernelAtLeast(const std::string& minKernel, const SeccompTarget& target,
 // Whether containers-common would keep `rule` for this container.
 bool applies(const nlohmann::json& rule, const SeccompTarget& target, const std::string& source) {
   const nlohmann::json none = nlohmann::json::object();
-  const auto& excludes = rule.contains("excludes") && rule["excludes"].is_object() ? rule["excludes"] : none;
-  const auto& includes = rule.contains("includes") && rule["includes"].is_object() ? rule["includes"] : none;
+  const auto& excludes =
+      rule.contains("excludes") && rule["excludes"].is_object() ? rule["excludes"] : none;
+  const auto& includes =
+      rule.contains("includes") && rule["includes"].is_object() ? rule["includes"] : none;
 
   if (anyIn(stringList(excludes, "arches", source), target.arch)) return false;
   for (const auto& cap : stringList(excludes, "caps", source)) {
@@ -136,9 +138,10 @@ nlohmann::json convertRule(const nlohmann::json& rule, const std::string& source
       }
       const auto index = arg.contains("index") ? unsignedField(arg, "index", source) : 0;
       if (index > 5) fail(source, "argument index " + std::to_string(index) + " is past 5");
-      nlohmann::json a = {{"index", index},
-                          {"value", arg.contains("value") ? unsignedField(arg, "value", source) : 0},
-                          {"op", op}};
+      nlohmann::json a = {
+          {"index", index},
+          {"value", arg.contains("value") ? unsignedField(arg, "value", source) : 0},
+          {"op", op}};
       if (arg.contains("valueTwo") && unsignedField(arg, "valueTwo", source) != 0) {
         a["valueTwo"] = unsignedField(arg, "valueTwo", source);
       }
@@ -178,8 +181,8 @@ nlohmann::json seccompForContainer(const nlohmann::json& profile, const SeccompT
   }
 
   auto architectures = stringList(profile, "architectures", source);
-  const bool hasArchMap = profile.contains("archMap") && profile["archMap"].is_array() &&
-                          !profile["archMap"].empty();
+  const bool hasArchMap =
+      profile.contains("archMap") && profile["archMap"].is_array() && !profile["archMap"].empty();
   if (!architectures.empty() && hasArchMap) {
     fail(source, "both \"architectures\" and \"archMap\" are given; use one");
   }
@@ -202,7 +205,8 @@ nlohmann::json seccompForContainer(const nlohmann::json& profile, const SeccompT
     if (!flags.empty()) out[key] = flags;
   }
   for (const char* key : {"listenerPath", "listenerMetadata"}) {
-    if (profile.contains(key) && profile[key].is_string() && !profile[key].get<std::string>().empty()) {
+    if (profile.contains(key) && profile[key].is_string() &&
+        !profile[key].get<std::string>().empty()) {
       out[key] = profile[key];
     }
   }

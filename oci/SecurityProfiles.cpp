@@ -51,8 +51,8 @@ std::optional<std::string> readWholeFile(const std::string& path) {
 nlohmann::json loadProfileFile(const std::string& path, bool fromRequest) {
   const auto text = readWholeFile(path);
   if (!text) {
-    const std::string message = "seccomp profile " + path + " cannot be read: " +
-                                std::string(std::strerror(errno));
+    const std::string message =
+        "seccomp profile " + path + " cannot be read: " + std::string(std::strerror(errno));
     if (fromRequest) throw Error::invalidArgument(message);
     throw Error::failedPrecondition(message + " (crio.runtime.seccomp_profile)");
   }
@@ -78,9 +78,12 @@ SeccompChoice chooseSeccomp(const runtime::v1::LinuxContainerSecurityContext& sc
   using Kind = SeccompChoice::Kind;
   if (sc.has_seccomp()) {
     switch (sc.seccomp().profile_type()) {
-      case runtime::v1::SecurityProfile::RuntimeDefault: return {Kind::RuntimeDefault, ""};
-      case runtime::v1::SecurityProfile::Unconfined: return {Kind::Unconfined, ""};
-      case runtime::v1::SecurityProfile::Localhost: return localhost(sc.seccomp().localhost_ref());
+      case runtime::v1::SecurityProfile::RuntimeDefault:
+        return {Kind::RuntimeDefault, ""};
+      case runtime::v1::SecurityProfile::Unconfined:
+        return {Kind::Unconfined, ""};
+      case runtime::v1::SecurityProfile::Localhost:
+        return localhost(sc.seccomp().localhost_ref());
       default:
         throw Error::invalidArgument("unknown seccomp profile type " +
                                      std::to_string(sc.seccomp().profile_type()));
@@ -122,8 +125,8 @@ nlohmann::json seccompSection(const config::Config& cfg, const SeccompChoice& ch
 }
 
 std::string appArmorProfile(const config::Config& cfg,
-                            const runtime::v1::LinuxContainerSecurityContext& sc,
-                            bool hostEnabled, bool privileged) {
+                            const runtime::v1::LinuxContainerSecurityContext& sc, bool hostEnabled,
+                            bool privileged) {
   if (!hostEnabled || privileged) return "";
   const std::string runtimeDefault =
       cfg.runtime.apparmor_profile.empty() ? "crix-default" : cfg.runtime.apparmor_profile;
@@ -132,8 +135,10 @@ std::string appArmorProfile(const config::Config& cfg,
   };
   if (sc.has_apparmor()) {
     switch (sc.apparmor().profile_type()) {
-      case runtime::v1::SecurityProfile::RuntimeDefault: return runtimeDefault;
-      case runtime::v1::SecurityProfile::Unconfined: return "unconfined";
+      case runtime::v1::SecurityProfile::RuntimeDefault:
+        return runtimeDefault;
+      case runtime::v1::SecurityProfile::Unconfined:
+        return "unconfined";
       case runtime::v1::SecurityProfile::Localhost: {
         const std::string name = stripLocalhost(sc.apparmor().localhost_ref());
         if (name.empty()) {

@@ -38,7 +38,7 @@ nlohmann::json seccompSection(const config::Config& cfg, const SeccompChoice& ch
 // crio.conf's apparmor_profile; the deprecated apparmor_profile string takes
 // "runtime/default", "unconfined" and "localhost/<name>".
 std::string appArmorProfile(const config::Config& cfg,
-                            const runtime::v1::LinuxContainerSecurityContext& sc,
-                            bool hostEnabled, bool privileged);
+                            const runtime::v1::LinuxContainerSecurityContext& sc, bool hostEnabled,
+                            bool privileged);
 
 }  // namespace crix::oci

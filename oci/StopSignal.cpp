@@ -1,13 +1,13 @@
-#include "cri/api/Cri.h"  // before <signal.h>; see Cri.h
 #include "oci/StopSignal.h"
+#include "cri/api/Cri.h"  // before <signal.h>; see Cri.h
 
 #include <signal.h>
 
 #include <array>
 #include <cctype>
 #include <charconv>
-#include <string>
 #include <optional>
+#include <string>
 #include <tuple>
 #include <utility>
 
@@ -49,7 +49,9 @@ std::optional<int> realtime(std::string_view name) {
     if (!name.starts_with(base)) continue;
     std::string_view rest = name.substr(base.size());
     if (rest.empty()) return value;
-    const std::string_view sign = rest.starts_with(plus) ? plus : rest.starts_with(minus) ? minus : "";
+    const std::string_view sign = rest.starts_with(plus)    ? plus
+                                  : rest.starts_with(minus) ? minus
+                                                            : "";
     if (sign.empty()) return std::nullopt;
     const auto offset = number(rest.substr(sign.size()));
     if (!offset || *offset < 0) return std::nullopt;

@@ -4,10 +4,12 @@ namespace crix::oci {
 
 const std::vector<std::string>& defaultMaskedPaths() {
   static const std::vector<std::string> paths = {
-      "/proc/acpi",        "/proc/kcore",        "/proc/keys",
-      "/proc/latency_stats", "/proc/sched_debug", "/proc/scsi",
-      "/proc/timer_list",  "/proc/timer_stats",  "/sys/dev/block",
-      "/sys/devices/virtual/powercap", "/sys/firmware", "/sys/fs/selinux",
+      "/proc/acpi",        "/proc/kcore",
+      "/proc/keys",        "/proc/latency_stats",
+      "/proc/sched_debug", "/proc/scsi",
+      "/proc/timer_list",  "/proc/timer_stats",
+      "/sys/dev/block",    "/sys/devices/virtual/powercap",
+      "/sys/firmware",     "/sys/fs/selinux",
   };
   return paths;
 }
@@ -22,7 +24,9 @@ const std::vector<std::string>& defaultReadonlyPaths() {
 SystemPaths systemPaths(const runtime::v1::LinuxContainerSecurityContext& sc, bool privileged) {
   if (privileged) return {};
   SystemPaths paths{defaultMaskedPaths(), defaultReadonlyPaths()};
-  if (!sc.masked_paths().empty()) paths.masked.assign(sc.masked_paths().begin(), sc.masked_paths().end());
+  if (!sc.masked_paths().empty()) {
+    paths.masked.assign(sc.masked_paths().begin(), sc.masked_paths().end());
+  }
   if (!sc.readonly_paths().empty()) {
     paths.readonly.assign(sc.readonly_paths().begin(), sc.readonly_paths().end());
   }

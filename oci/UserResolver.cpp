@@ -110,16 +110,15 @@ ProcessUser resolveProcessUser(const std::string& rootfs,
                                const runtime::v1::LinuxContainerSecurityContext& sc,
                                const std::string& imageUser) {
   if (sc.has_run_as_group() && !sc.has_run_as_user() && sc.run_as_username().empty()) {
-    throw Error::invalidArgument(
-        "run_as_group is set without run_as_user or run_as_username");
+    throw Error::invalidArgument("run_as_group is set without run_as_user or run_as_username");
   }
   UserResolver resolver(rootfs);
   const ProcessUser found = resolver.resolve(containerUserSpec(sc, imageUser));
 
   ProcessUser user;
   user.uid = found.uid;
-  user.gid = sc.has_run_as_group() ? requestedId(sc.run_as_group().value(), "run_as_group")
-                                   : found.gid;
+  user.gid =
+      sc.has_run_as_group() ? requestedId(sc.run_as_group().value(), "run_as_group") : found.gid;
   appendUnique(user.additionalGids, user.gid);
   const auto policy = sc.supplemental_groups_policy();
   if (policy != runtime::v1::Merge && policy != runtime::v1::Strict) {

@@ -14,9 +14,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const char* const kApplets[] = {"sh",   "cat",    "echo",  "id",     "touch", "grep",
-                                "swapon", "mount", "unshare", "hostname", "wc", "ls",
-                                "sleep", "head",   "true",  "false"};
+const char* const kApplets[] = {"sh",     "cat",   "echo",    "id",       "touch", "grep",
+                                "swapon", "mount", "unshare", "hostname", "wc",    "ls",
+                                "sleep",  "head",  "true",    "false"};
 
 std::string uniqueId() {
   static std::atomic<int> counter{0};
@@ -54,13 +54,13 @@ RuncBundle::RuncBundle() : id_(uniqueId()) {
 RuncBundle::~RuncBundle() {
   remove();
   // runc delete removes the cgroups; a runc that died early may not have.
-  for (const char* controller : {"cpu", "cpuacct", "cpuset", "memory", "devices", "freezer",
-                                 "blkio", "pids", "systemd", "unified", "hugetlb", "net_cls",
-                                 "perf_event", ""}) {
+  for (const char* controller :
+       {"cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids", "systemd",
+        "unified", "hugetlb", "net_cls", "perf_event", ""}) {
     std::error_code ec;
     const std::string dir = cgroupDir(controller);
     if (dir.empty()) continue;
-    fs::remove(dir, ec);  // rmdir: only an empty, dead cgroup goes
+    fs::remove(dir, ec);                          // rmdir: only an empty, dead cgroup goes
     fs::remove(fs::path(dir).parent_path(), ec);  // kCgroupParent, once no test uses it
   }
 }

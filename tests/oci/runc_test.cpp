@@ -165,7 +165,8 @@ TEST_CASE("runc: the memory limit reaches the container's cgroup") {
   const auto spec = b.spec();
   b.create(spec);
   const std::string v1 = b.cgroupDir("memory");
-  const std::string file = v1.empty() ? b.cgroupDir("") + "/memory.max" : v1 + "/memory.limit_in_bytes";
+  const std::string file =
+      v1.empty() ? b.cgroupDir("") + "/memory.max" : v1 + "/memory.limit_in_bytes";
   std::ifstream in(file);
   std::string value;
   in >> value;
@@ -189,6 +190,30 @@ TEST_CASE("runc: a privileged container gets the bounding set and runc accepts i
   CHECK(testing::capEff(r.out) == CapabilitySet::hostBounding().mask());
   CHECK_MESSAGE(r.out.find("Seccomp:\t0") != std::string::npos, describe(r));
   CHECK_MESSAGE(r.out.find(" /sys sysfs rw") != std::string::npos, describe(r));
+}
+
+TEST_CASE("runc: CRI mounts and the pod's /etc files reach the container") {
+  RuncBundle b;
+  test::TempDir host("crix-oci-host");
+  test::writeFile(host / "resolv.conf", "nameserver 192.0.2.53\n");
+  test::writeFile(host / "hostname", "crix-test-pod\n");
+  std::filesystem::create_directories(host / "data");
+  test::writeFile(host / "data/hello", "from the host\n");
+  b.pod.resolvConfPath = host / "resolv.conf";
+  b.pod.hostnamePath = host / "hostname";
+  auto* m = b.ctr.config.add_mounts();
+  m->set_host_path(host / "data");
+  m->set_container_path("/data");
+  m->set_readonly(true);
+  b.ctr.image.config.volumes = {"/var/lib/vol"};
+  command(b,
+          "cat /etc/resolv.conf /etc/hostname /data/hello; touch /data/new; echo ro=$?;"
+          "touch /var/lib/vol/ok && echo volume-writable");
+  const auto r = b.run(b.spec());
+  CHECK_MESSAGE(r.out.find("nameserver 192.0.2.53\ncrix-test-pod\nfrom the host\n") == 0,
+                describe(r));
+  CHECK_MESSAGE(r.out.find("ro=1") != std::string::npos, describe(r));
+  CHECK_MESSAGE(r.out.find("volume-writable") != std::string::npos, describe(r));
 }
 
 TEST_SUITE_END();

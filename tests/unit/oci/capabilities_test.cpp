@@ -37,9 +37,10 @@ TEST_CASE("oci capabilities: names with or without CAP_, any case") {
 }
 
 TEST_CASE("oci capabilities: defaults + add - drop") {
-  const auto caps = resolveContainerCapabilities(kDefaults, request({"sys_time", "CAP_NET_RAW"}, {"kill"}),
-                                                 CapabilitySet::allKnown());
-  CHECK(caps.granted.names() == V{"CAP_CHOWN", "CAP_NET_BIND_SERVICE", "CAP_NET_RAW", "CAP_SYS_TIME"});
+  const auto caps = resolveContainerCapabilities(
+      kDefaults, request({"sys_time", "CAP_NET_RAW"}, {"kill"}), CapabilitySet::allKnown());
+  CHECK(caps.granted.names() ==
+        V{"CAP_CHOWN", "CAP_NET_BIND_SERVICE", "CAP_NET_RAW", "CAP_SYS_TIME"});
   CHECK(caps.ambient.empty());
 }
 
@@ -63,10 +64,16 @@ TEST_CASE("oci capabilities: ALL in drop ignores the defaults, adds still apply"
 
 TEST_CASE("oci capabilities: unknown names are InvalidArgument naming the list") {
   testing::requireError(
-      [] { resolveContainerCapabilities(kDefaults, request({"CAP_FLY"}, {}), CapabilitySet::allKnown()); },
+      [] {
+        resolveContainerCapabilities(kDefaults, request({"CAP_FLY"}, {}),
+                                     CapabilitySet::allKnown());
+      },
       StatusCode::InvalidArgument, "unknown capability \"CAP_FLY\" in add_capabilities");
   testing::requireError(
-      [] { resolveContainerCapabilities(kDefaults, request({}, {"teleport"}), CapabilitySet::allKnown()); },
+      [] {
+        resolveContainerCapabilities(kDefaults, request({}, {"teleport"}),
+                                     CapabilitySet::allKnown());
+      },
       StatusCode::InvalidArgument, "unknown capability \"teleport\" in drop_capabilities");
   testing::requireError(
       [] { resolveContainerCapabilities({"BOGUS"}, request({}, {}), CapabilitySet::allKnown()); },
@@ -80,7 +87,8 @@ TEST_CASE("oci capabilities: a named capability outside the bounding set is refu
       [&] { resolveContainerCapabilities(kDefaults, request({"SYS_RESOURCE"}, {}), bounding); },
       StatusCode::FailedPrecondition, "capability CAP_SYS_RESOURCE is not in crix's bounding set");
   // Dropped again, it is no longer asked for.
-  CHECK_NOTHROW(resolveContainerCapabilities(kDefaults, request({"SYS_RESOURCE"}, {"SYS_RESOURCE"}), bounding));
+  CHECK_NOTHROW(resolveContainerCapabilities(kDefaults, request({"SYS_RESOURCE"}, {"SYS_RESOURCE"}),
+                                             bounding));
 }
 
 TEST_CASE("oci capabilities: ambient capabilities are granted, ambient and inheritable") {

@@ -46,8 +46,9 @@ TEST_CASE("oci devices: a CRI device becomes a node and an allow rule") {
   CHECK(d["major"] == 1);
   CHECK(d["minor"] == 3);
   CHECK(d["fileMode"] == 0666);
-  CHECK(spec["linux"]["resources"]["devices"][1] ==
-        nlohmann::json{{"allow", true}, {"type", "c"}, {"major", 1}, {"minor", 3}, {"access", "rw"}});
+  CHECK(
+      spec["linux"]["resources"]["devices"][1] ==
+      nlohmann::json{{"allow", true}, {"type", "c"}, {"major", 1}, {"minor", 3}, {"access", "rw"}});
 }
 
 TEST_CASE("oci devices: permissions default to rwm; others must be r, w, m") {
@@ -56,17 +57,20 @@ TEST_CASE("oci devices: permissions default to rwm; others must be r, w, m") {
   CHECK(f.build()["linux"]["resources"]["devices"][1]["access"] == "rwm");
   f.ctr.config.clear_devices();
   addDevice(f, "/dev/zero", "/dev/zero", "rx");
-  testing::requireError([&] { f.build(); }, StatusCode::InvalidArgument, "permissions \"rx\" must be made of r, w and m");
+  testing::requireError([&] { f.build(); }, StatusCode::InvalidArgument,
+                        "permissions \"rx\" must be made of r, w and m");
 }
 
 TEST_CASE("oci devices: missing or non-device paths are clear errors") {
   testing::SpecFixture f;
   addDevice(f, "/dev/no-such-device", "/dev/x", "rwm");
-  testing::requireError([&] { f.build(); }, StatusCode::InvalidArgument, "device /dev/no-such-device cannot be used");
+  testing::requireError([&] { f.build(); }, StatusCode::InvalidArgument,
+                        "device /dev/no-such-device cannot be used");
   f.ctr.config.clear_devices();
   testing::writeText(f.dir.path() + "/plain", "x");
   addDevice(f, f.dir.path() + "/plain", "/dev/x", "rwm");
-  testing::requireError([&] { f.build(); }, StatusCode::InvalidArgument, "neither a device node nor a directory");
+  testing::requireError([&] { f.build(); }, StatusCode::InvalidArgument,
+                        "neither a device node nor a directory");
 }
 
 TEST_CASE("oci devices: a directory contributes the device nodes below it") {
@@ -91,7 +95,8 @@ TEST_CASE("oci devices: crio.conf additional_devices") {
   CHECK(spec["linux"]["resources"]["devices"][1]["access"] == "r");
   CHECK(spec["linux"]["resources"]["devices"][2]["access"] == "rwm");
   f.cfg.runtime.additional_devices = {"/dev/absent"};
-  testing::requireError([&] { f.build(); }, StatusCode::FailedPrecondition, "crio.runtime.additional_devices");
+  testing::requireError([&] { f.build(); }, StatusCode::FailedPrecondition,
+                        "crio.runtime.additional_devices");
 }
 
 TEST_CASE("oci devices: ownership from the security context when configured") {

@@ -9,7 +9,8 @@ using V = std::vector<std::string>;
 
 namespace {
 
-runtime::v1::ContainerConfig withEnvs(std::initializer_list<std::pair<std::string, std::string>> envs) {
+runtime::v1::ContainerConfig withEnvs(
+    std::initializer_list<std::pair<std::string, std::string>> envs) {
   runtime::v1::ContainerConfig config;
   for (const auto& [k, v] : envs) {
     auto* kv = config.add_envs();
@@ -38,7 +39,8 @@ TEST_CASE("oci env: PATH defaults when nobody sets it") {
 }
 
 TEST_CASE("oci env: a request may override PATH and HOSTNAME") {
-  const auto env = containerEnvironment({}, {}, withEnvs({{"PATH", "/only"}, {"HOSTNAME", "me"}}), "web-0");
+  const auto env =
+      containerEnvironment({}, {}, withEnvs({{"PATH", "/only"}, {"HOSTNAME", "me"}}), "web-0");
   CHECK(env == V{"HOSTNAME=me", "PATH=/only"});
 }
 
@@ -55,10 +57,16 @@ TEST_CASE("oci env: junk image entries are skipped, bad request keys refused") {
   image.env = {"NOEQUALS", "=novalue", "EMPTY=", "OK=1"};
   const auto env = containerEnvironment({}, image, withEnvs({}), "");
   CHECK(env == V{"PATH=" + std::string(kDefaultPath), "EMPTY=", "OK=1"});
-  testing::requireError([] { containerEnvironment({}, {}, withEnvs({{"A=B", "1"}}), ""); },
-                        StatusCode::InvalidArgument, "invalid environment variable name \"A=B\"");
-  testing::requireError([] { containerEnvironment({}, {}, withEnvs({{"", "1"}}), ""); },
-                        StatusCode::InvalidArgument, "invalid environment variable name");
+  testing::requireError(
+      [] {
+        containerEnvironment({}, {}, withEnvs({{"A=B", "1"}}), "");
+      },
+      StatusCode::InvalidArgument, "invalid environment variable name \"A=B\"");
+  testing::requireError(
+      [] {
+        containerEnvironment({}, {}, withEnvs({{"", "1"}}), "");
+      },
+      StatusCode::InvalidArgument, "invalid environment variable name");
 }
 
 TEST_SUITE_END();

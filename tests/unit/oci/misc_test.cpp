@@ -20,14 +20,17 @@ TEST_CASE("oci rlimits: from default_ulimits") {
   CHECK_FALSE(f.build()["process"].contains("rlimits"));
   f.cfg.runtime.default_ulimits = {"nofile=1024:2048", "nproc=-1", "core=0", "nofile=4096"};
   CHECK(f.build()["process"]["rlimits"] ==
-        nlohmann::json::array({{{"type", "RLIMIT_NPROC"}, {"hard", std::numeric_limits<std::uint64_t>::max()},
+        nlohmann::json::array({{{"type", "RLIMIT_NPROC"},
+                                {"hard", std::numeric_limits<std::uint64_t>::max()},
                                 {"soft", std::numeric_limits<std::uint64_t>::max()}},
                                {{"type", "RLIMIT_CORE"}, {"hard", 0}, {"soft", 0}},
                                {{"type", "RLIMIT_NOFILE"}, {"hard", 4096}, {"soft", 4096}}}));
   f.cfg.runtime.default_ulimits = {"nofile=2048:1024"};
-  testing::requireError([&] { f.build(); }, StatusCode::FailedPrecondition, "soft limit exceeds the hard limit");
+  testing::requireError([&] { f.build(); }, StatusCode::FailedPrecondition,
+                        "soft limit exceeds the hard limit");
   f.cfg.runtime.default_ulimits = {"files=1"};
-  testing::requireError([&] { f.build(); }, StatusCode::FailedPrecondition, "unknown ulimit \"files\"");
+  testing::requireError([&] { f.build(); }, StatusCode::FailedPrecondition,
+                        "unknown ulimit \"files\"");
 }
 
 TEST_CASE("oci stop signal: names and numbers") {
@@ -39,7 +42,8 @@ TEST_CASE("oci stop signal: names and numbers") {
   CHECK(parseSignal("RTMAX-2") == SIGRTMAX - 2);
   CHECK(parseSignal("SIGRTMINPLUS1") == SIGRTMIN + 1);
   CHECK(parseSignal("SIGRTMAXMINUS1") == SIGRTMAX - 1);
-  testing::requireError([] { parseSignal("SIGNOPE"); }, StatusCode::InvalidArgument, "unknown signal \"SIGNOPE\"");
+  testing::requireError([] { parseSignal("SIGNOPE"); }, StatusCode::InvalidArgument,
+                        "unknown signal \"SIGNOPE\"");
   testing::requireError([] { parseSignal("0"); }, StatusCode::InvalidArgument, "out of range");
 }
 

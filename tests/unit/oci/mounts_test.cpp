@@ -23,7 +23,8 @@ TEST_CASE("oci mounts: the system mounts every container gets") {
   CHECK(testing::mountDestinations(spec) ==
         V{"/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys", "/sys/fs/cgroup"});
   CHECK(mountAt(spec, "/proc")["type"] == "proc");
-  CHECK(strings(mountAt(spec, "/dev")["options"]) == V{"nosuid", "strictatime", "mode=755", "size=65536k"});
+  CHECK(strings(mountAt(spec, "/dev")["options"]) ==
+        V{"nosuid", "strictatime", "mode=755", "size=65536k"});
   CHECK(strings(mountAt(spec, "/dev/pts")["options"]) ==
         V{"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"});
   CHECK(mountAt(spec, "/dev/shm")["type"] == "tmpfs");  // no pod shm: a private one
@@ -40,11 +41,14 @@ TEST_CASE("oci mounts: the pod's /dev/shm and /etc files") {
   f.pod.hostnamePath = "/run/crix/pods/p/hostname";
   f.pod.hostsPath = "/run/crix/pods/p/hosts";
   auto spec = f.build();
-  CHECK(mountAt(spec, "/dev/shm") == nlohmann::json{{"destination", "/dev/shm"}, {"type", "bind"},
-                                                    {"source", "/run/crix/pods/p/shm"},
-                                                    {"options", {"bind", "rw", "nosuid", "nodev", "noexec"}}});
+  CHECK(mountAt(spec, "/dev/shm") ==
+        nlohmann::json{{"destination", "/dev/shm"},
+                       {"type", "bind"},
+                       {"source", "/run/crix/pods/p/shm"},
+                       {"options", {"bind", "rw", "nosuid", "nodev", "noexec"}}});
   CHECK(mountAt(spec, "/etc/resolv.conf")["source"] == "/run/crix/pods/p/resolv.conf");
-  CHECK(strings(mountAt(spec, "/etc/resolv.conf")["options"]) == V{"bind", "nodev", "nosuid", "noexec", "rw"});
+  CHECK(strings(mountAt(spec, "/etc/resolv.conf")["options"]) ==
+        V{"bind", "nodev", "nosuid", "noexec", "rw"});
   CHECK(strings(mountAt(spec, "/etc/hostname")["options"]) == V{"bind", "rw"});
   CHECK(mountAt(spec, "/etc/hosts")["source"] == "/run/crix/pods/p/hosts");
 
@@ -73,8 +77,10 @@ TEST_CASE("oci mounts: CRI mount options and propagation") {
   fs::create_directories(src);
   auto& m = f.addMount(src, "/data");
   SUBCASE("private, read-write") {
-    CHECK(mountAt(f.build(), "/data") == nlohmann::json{{"destination", "/data"}, {"type", "bind"},
-                                                        {"source", src}, {"options", {"rbind", "rprivate", "rw"}}});
+    CHECK(mountAt(f.build(), "/data") == nlohmann::json{{"destination", "/data"},
+                                                        {"type", "bind"},
+                                                        {"source", src},
+                                                        {"options", {"rbind", "rprivate", "rw"}}});
     CHECK_FALSE(f.build()["linux"].contains("rootfsPropagation"));
   }
   SUBCASE("read-only") {
@@ -86,7 +92,8 @@ TEST_CASE("oci mounts: CRI mount options and propagation") {
     m.set_recursive_read_only(true);
     CHECK(strings(mountAt(f.build(), "/data")["options"]) == V{"rbind", "rprivate", "rro"});
     m.set_readonly(false);
-    testing::requireError([&] { f.build(); }, StatusCode::InvalidArgument, "recursive_read_only needs readonly");
+    testing::requireError([&] { f.build(); }, StatusCode::InvalidArgument,
+                          "recursive_read_only needs readonly");
   }
   SUBCASE("host to container: rslave, rootfs rslave") {
     m.set_propagation(runtime::v1::PROPAGATION_HOST_TO_CONTAINER);
@@ -119,9 +126,11 @@ TEST_CASE("oci mounts: propagation needs a shared (or slave) source mount") {
   auto& m = f.addMount("/", "/host");
   m.set_propagation(runtime::v1::PROPAGATION_BIDIRECTIONAL);
   testing::requireError([&] { f.build(); }, StatusCode::FailedPrecondition,
-                        "mount /host asks for bidirectional propagation, but its source / is on mount /, which is not shared");
+                        "mount /host asks for bidirectional propagation, but its source / is on "
+                        "mount /, which is not shared");
   m.set_propagation(runtime::v1::PROPAGATION_HOST_TO_CONTAINER);
-  testing::requireError([&] { f.build(); }, StatusCode::FailedPrecondition, "neither shared nor a slave");
+  testing::requireError([&] { f.build(); }, StatusCode::FailedPrecondition,
+                        "neither shared nor a slave");
 }
 
 TEST_CASE("oci mounts: the mount a path lives on, from mountinfo") {
@@ -203,7 +212,8 @@ TEST_CASE("oci mounts: bad CRI mounts") {
                         "mount container_path \"relative\" is not absolute");
   f.ctr.config.clear_mounts();
   f.addMount("", "/x");
-  testing::requireError([&] { f.build(); }, StatusCode::InvalidArgument, "mount /x has an empty host_path");
+  testing::requireError([&] { f.build(); }, StatusCode::InvalidArgument,
+                        "mount /x has an empty host_path");
   f.ctr.config.clear_mounts();
   auto& m = f.addMount(f.dir.path(), "/x");
   m.add_uidmappings()->set_length(1);
@@ -272,7 +282,8 @@ TEST_CASE("oci mounts: the working directory is created in the rootfs") {
   f.ctr.config.set_working_dir("/override");
   CHECK(f.build()["process"]["cwd"] == "/override");
   f.ctr.config.set_working_dir("rel");
-  testing::requireError([&] { f.build(); }, StatusCode::InvalidArgument, "working_dir \"rel\" is not an absolute path");
+  testing::requireError([&] { f.build(); }, StatusCode::InvalidArgument,
+                        "working_dir \"rel\" is not an absolute path");
   f.ctr.config.clear_working_dir();
   f.ctr.image.config.workingDir.clear();
   CHECK(f.build()["process"]["cwd"] == "/");

@@ -10,7 +10,8 @@ TEST_SUITE_BEGIN("oci");
 TEST_CASE("oci privileged: every capability of the bounding set, and no more") {
   testing::SpecFixture f;
   f.makePrivileged();
-  f.host.bounding = CapabilitySet::fromMask(0x000001fffeffffffULL);  // this CI host: no SYS_RESOURCE
+  f.host.bounding =
+      CapabilitySet::fromMask(0x000001fffeffffffULL);  // this CI host: no SYS_RESOURCE
   f.security().mutable_capabilities()->add_drop_capabilities("ALL");  // ignored when privileged
   const auto caps = f.build()["process"]["capabilities"];
   for (const char* set : {"bounding", "effective", "permitted"}) {

@@ -59,7 +59,8 @@ TEST_CASE("oci process args: reach the spec") {
   f.ctr.image.config.entrypoint = {"/docker-entrypoint.sh"};
   f.ctr.image.config.cmd = {"nginx"};
   f.ctr.config.add_args("nginx-debug");
-  CHECK(testing::strings(f.build()["process"]["args"]) == V{"/docker-entrypoint.sh", "nginx-debug"});
+  CHECK(testing::strings(f.build()["process"]["args"]) ==
+        V{"/docker-entrypoint.sh", "nginx-debug"});
 }
 
 TEST_SUITE_END();

@@ -18,8 +18,10 @@ TEST_CASE("oci resources: CPU and memory map onto linux.resources") {
   r.set_cpuset_mems("0");
   r.set_memory_limit_in_bytes(256 << 20);
   const auto res = f.build()["linux"]["resources"];
-  CHECK(res["cpu"] == nlohmann::json{{"shares", 512}, {"quota", 50000}, {"period", 100000},
-                                     {"cpus", "0-1,3"}, {"mems", "0"}});
+  CHECK(
+      res["cpu"] ==
+      nlohmann::json{
+          {"shares", 512}, {"quota", 50000}, {"period", 100000}, {"cpus", "0-1,3"}, {"mems", "0"}});
   CHECK(res["memory"]["limit"] == 256 << 20);
 }
 
@@ -48,8 +50,9 @@ TEST_CASE("oci resources: swap follows the memory limit unless given") {
 TEST_CASE("oci resources: memory floor, from the runtime handler or CRI-O's 12 MiB") {
   testing::SpecFixture f;
   f.resources().set_memory_limit_in_bytes(4 << 20);
-  testing::requireError([&] { f.build(); }, StatusCode::InvalidArgument,
-                        "memory_limit_in_bytes 4194304 is too low; a container needs at least 12582912 bytes");
+  testing::requireError(
+      [&] { f.build(); }, StatusCode::InvalidArgument,
+      "memory_limit_in_bytes 4194304 is too low; a container needs at least 12582912 bytes");
   f.cfg.runtime.runtimes["runc"].container_min_memory.bytes = 1 << 20;
   CHECK(f.build()["linux"]["resources"]["memory"]["limit"] == 4 << 20);
 }
@@ -70,7 +73,8 @@ TEST_CASE("oci resources: hugepages only where the controller exists") {
 TEST_CASE("oci resources: unified needs cgroup v2") {
   testing::SpecFixture f;
   (*f.resources().mutable_unified())["memory.high"] = "100M";
-  testing::requireError([&] { f.build(); }, StatusCode::InvalidArgument, "unified cgroup settings need cgroup v2");
+  testing::requireError([&] { f.build(); }, StatusCode::InvalidArgument,
+                        "unified cgroup settings need cgroup v2");
   f.host.cgroupV2 = true;
   CHECK(f.build()["linux"]["resources"]["unified"] == nlohmann::json{{"memory.high", "100M"}});
 }
@@ -87,7 +91,8 @@ TEST_CASE("oci resources: pids_limit from crio.conf") {
 TEST_CASE("oci resources: values the kernel would refuse name the field") {
   testing::SpecFixture f;
   f.resources().set_cpu_shares(-1);
-  testing::requireError([&] { f.build(); }, StatusCode::InvalidArgument, "cpu_shares -1 is negative");
+  testing::requireError([&] { f.build(); }, StatusCode::InvalidArgument,
+                        "cpu_shares -1 is negative");
   f.resources().set_cpu_shares(0);
   f.resources().set_cpuset_cpus("0-");
   testing::requireError([&] { f.build(); }, StatusCode::InvalidArgument, "cpuset_cpus \"0-\"");
@@ -100,10 +105,12 @@ TEST_CASE("oci resources: values the kernel would refuse name the field") {
 
 TEST_CASE("oci resources: cgroupsPath for cgroupfs and systemd") {
   CHECK(cgroupsPath("cgroupfs", "", "abc") == "/crix/crix-abc");
-  CHECK(cgroupsPath("cgroupfs", "/kubepods/burstable/pod1/", "abc") == "/kubepods/burstable/pod1/crix-abc");
+  CHECK(cgroupsPath("cgroupfs", "/kubepods/burstable/pod1/", "abc") ==
+        "/kubepods/burstable/pod1/crix-abc");
   CHECK(cgroupsPath("cgroupfs", "kubepods", "abc") == "/kubepods/crix-abc");
   CHECK(cgroupsPath("systemd", "", "abc") == "system.slice:crix:abc");
-  CHECK(cgroupsPath("systemd", "kubepods-burstable-pod1.slice", "abc") == "kubepods-burstable-pod1.slice:crix:abc");
+  CHECK(cgroupsPath("systemd", "kubepods-burstable-pod1.slice", "abc") ==
+        "kubepods-burstable-pod1.slice:crix:abc");
   testing::requireError([] { cgroupsPath("systemd", "/kubepods/pod1", "abc"); },
                         StatusCode::InvalidArgument, "is not a systemd slice name");
 

@@ -40,7 +40,8 @@ TEST_CASE("oci seccomp: the built-in profile is containers-common's default") {
 TEST_CASE("oci seccomp: archMap gives the native architecture and its sub-architectures") {
   CHECK(defaultFor({})["architectures"] ==
         nlohmann::json{"SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"});
-  CHECK(defaultFor({}, "arm64")["architectures"] == nlohmann::json{"SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM"});
+  CHECK(defaultFor({}, "arm64")["architectures"] ==
+        nlohmann::json{"SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM"});
   CHECK_FALSE(defaultFor({}, "riscv64").contains("architectures"));
 }
 
@@ -90,7 +91,8 @@ TEST_CASE("oci seccomp: rules conditional on the container's capabilities") {
 TEST_CASE("oci seccomp: a container gets the default profile filtered by its own capabilities") {
   testing::SpecFixture f;
   f.cfg.runtime.default_capabilities = {"CHOWN"};
-  CHECK_FALSE(contains(syscallsWith(f.build()["linux"]["seccomp"], "SCMP_ACT_ALLOW"), "sethostname"));
+  CHECK_FALSE(
+      contains(syscallsWith(f.build()["linux"]["seccomp"], "SCMP_ACT_ALLOW"), "sethostname"));
   f.security().mutable_capabilities()->add_add_capabilities("SYS_ADMIN");
   CHECK(contains(syscallsWith(f.build()["linux"]["seccomp"], "SCMP_ACT_ALLOW"), "sethostname"));
 }
@@ -138,7 +140,8 @@ TEST_CASE("oci seccomp: a Localhost profile is loaded from its file") {
   const auto s = f.build()["linux"]["seccomp"];
   CHECK(s["defaultAction"] == "SCMP_ACT_ALLOW");
   CHECK(s["architectures"] == nlohmann::json{"SCMP_ARCH_X86_64"});
-  CHECK(s["syscalls"][0] == nlohmann::json{{"names", {"mkdir"}}, {"action", "SCMP_ACT_ERRNO"}, {"errnoRet", 1}});
+  CHECK(s["syscalls"][0] ==
+        nlohmann::json{{"names", {"mkdir"}}, {"action", "SCMP_ACT_ERRNO"}, {"errnoRet", 1}});
   CHECK(s["syscalls"][1]["names"] == nlohmann::json{"chmod"});
 }
 
@@ -160,7 +163,8 @@ TEST_CASE("oci seccomp: Localhost errors name the file and the problem") {
                         "unknown operator \"SCMP_CMP_ALMOST\"");
   testing::writeText(path, R"({"defaultAction": "SCMP_ACT_ERRNO",
     "syscalls": [{"name": "read", "names": ["write"], "action": "SCMP_ACT_ALLOW"}]})");
-  testing::requireError([&] { f.build(); }, StatusCode::InvalidArgument, "both \"name\" and \"names\"");
+  testing::requireError([&] { f.build(); }, StatusCode::InvalidArgument,
+                        "both \"name\" and \"names\"");
 }
 
 TEST_CASE("oci seccomp: a profile with nothing in it means no filter") {
@@ -170,7 +174,8 @@ TEST_CASE("oci seccomp: a profile with nothing in it means no filter") {
 TEST_CASE("oci seccomp: includes.minKernel against the running kernel") {
   const auto profile = parseSeccompProfile(R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
       {"names": ["new_call"], "action": "SCMP_ACT_ALLOW", "includes": {"minKernel": "6.2"}},
-      {"names": ["old_call"], "action": "SCMP_ACT_ALLOW", "includes": {"minKernel": "5.10"}}]})", "t");
+      {"names": ["old_call"], "action": "SCMP_ACT_ALLOW", "includes": {"minKernel": "5.10"}}]})",
+                                           "t");
   const auto s = seccompForContainer(profile, target({}), "t");  // kernel 6.1
   CHECK(syscallsWith(s, "SCMP_ACT_ALLOW") == V{"old_call"});
 }

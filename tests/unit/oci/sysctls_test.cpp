@@ -19,7 +19,8 @@ TEST_CASE("oci sysctls: which are namespaced") {
 }
 
 TEST_CASE("oci sysctls: slash-separated names") {
-  CHECK(canonicalSysctlName("net/ipv4/conf/eth0.100/rp_filter") == "net.ipv4.conf.eth0/100.rp_filter");
+  CHECK(canonicalSysctlName("net/ipv4/conf/eth0.100/rp_filter") ==
+        "net.ipv4.conf.eth0/100.rp_filter");
   CHECK(canonicalSysctlName("net.ipv4.ip_forward") == "net.ipv4.ip_forward");
 }
 
@@ -35,17 +36,26 @@ TEST_CASE("oci sysctls: the pod's reach the spec, over crio.conf's defaults") {
 }
 
 TEST_CASE("oci sysctls: host-level ones are refused") {
-  testing::requireError([] { containerSysctls({}, Map{{"kernel.panic", "1"}}, {}); },
-                        StatusCode::InvalidArgument, "sysctl \"kernel.panic\" is not namespaced");
-  testing::requireError([] { containerSysctls({}, Map{{"net.ipv4.ip_forward", "1"}}, {true, false}); },
-                        StatusCode::InvalidArgument, "uses the node's network namespace");
-  testing::requireError([] { containerSysctls({}, Map{{"kernel.sem", "1 2 3 4"}}, {false, true}); },
-                        StatusCode::InvalidArgument, "uses the node's IPC namespace");
+  testing::requireError(
+      [] {
+        containerSysctls({}, Map{{"kernel.panic", "1"}}, {});
+      },
+      StatusCode::InvalidArgument, "sysctl \"kernel.panic\" is not namespaced");
+  testing::requireError(
+      [] {
+        containerSysctls({}, Map{{"net.ipv4.ip_forward", "1"}}, {true, false});
+      },
+      StatusCode::InvalidArgument, "uses the node's network namespace");
+  testing::requireError(
+      [] {
+        containerSysctls({}, Map{{"kernel.sem", "1 2 3 4"}}, {false, true});
+      },
+      StatusCode::InvalidArgument, "uses the node's IPC namespace");
 }
 
 TEST_CASE("oci sysctls: defaults that do not fit the pod are skipped") {
-  const auto out = containerSysctls({"net.ipv4.ip_forward=1", "vm.swappiness=1", "kernel.sem=1 2 3 4"},
-                                    {}, {true, false});
+  const auto out = containerSysctls(
+      {"net.ipv4.ip_forward=1", "vm.swappiness=1", "kernel.sem=1 2 3 4"}, {}, {true, false});
   CHECK(out == Map{{"kernel.sem", "1 2 3 4"}});
 }
 

@@ -12,8 +12,9 @@ using G = std::vector<gid_t>;
 TEST_SUITE_BEGIN("oci");
 
 TEST_CASE("oci user: passwd and group parsing skips comments and malformed lines") {
-  const auto users = parsePasswd("# comment\nroot:x:0:0:r:/root:/bin/sh\nbad:x:notanumber:0\n"
-                                 "short:x\nnohome:x:5:6\r\n");
+  const auto users = parsePasswd(
+      "# comment\nroot:x:0:0:r:/root:/bin/sh\nbad:x:notanumber:0\n"
+      "short:x\nnohome:x:5:6\r\n");
   REQUIRE(users.size() == 2);
   CHECK(users[0].name == "root");
   CHECK(users[1].uid == 5);
