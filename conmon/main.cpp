@@ -10,6 +10,7 @@
 #include "conmon/Diag.h"
 #include "conmon/ExecSession.h"
 #include "conmon/Options.h"
+#include "conmon/PauseMode.h"
 #include "conmon/ProcessSetup.h"
 #include "conmon/Reports.h"
 #include "core/Error.h"
@@ -29,6 +30,8 @@ void print(std::string_view text) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Pause mode shares nothing with the monitor modes but the binary.
+  if (argc > 1 && std::string_view(argv[1]) == "pause") return runPauseMode(argc, argv);
   Options options;
   try {
     parseOptions(argc, argv, options);

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Takes a fresh Debian 12 machine to a running crix daemon: installs the
 # dependencies, builds and installs crix and crixctl under /usr/local, starts
-# the daemon on /run/crix/crix.sock and asks it who it is.
+# the daemon on /run/crix/crix.sock, asks it who it is, then runs a demo pod
+# from a busybox image built here from the host's busybox-static (no registry
+# or internet needed) and shows its logs and `crixctl ps`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,3 +37,21 @@ else
 fi
 
 crixctl --runtime-endpoint "unix://$socket" version
+
+# The demo pod. A rerun replaces the previous one.
+ctl=(crixctl --runtime-endpoint "unix://$socket")
+for old in $("${ctl[@]}" pods --name crix-demo -q); do "${ctl[@]}" rmp -f "$old" >/dev/null; done
+demo=$(mktemp -d)
+trap 'rm -rf "$demo"' EXIT
+/usr/bin/python3 contrib/test-images/build-image.py contrib/test-images/busybox.json --out "$demo/layout" >/dev/null
+tar -C "$demo/layout" -cf "$demo/busybox.tar" .
+"${ctl[@]}" load --name localhost/crix-demo/busybox:latest "$demo/busybox.tar"
+pod=$("${ctl[@]}" runp contrib/demo/pod.yaml)
+ctr=$("${ctl[@]}" create "$pod" contrib/demo/container.yaml contrib/demo/pod.yaml)
+"${ctl[@]}" start "$ctr" >/dev/null
+sleep 1
+echo "--- crixctl logs $ctr"
+"${ctl[@]}" logs "$ctr"
+echo "--- crixctl ps"
+"${ctl[@]}" ps
+echo "The demo pod keeps running; remove it with: crixctl rmp -f $pod"

@@ -17,6 +17,13 @@
 #include "cri/RpcLogInterceptor.h"
 #include "cri/RuntimeServiceImpl.h"
 #include "cri/SignalWatcher.h"
+#include "cri/runtime/ContainerLifecycle.h"
+#include "cri/runtime/PodLifecycle.h"
+#include "cri/runtime/StateRecovery.h"
+#include "cri/runtime/StatsCollector.h"
+#include "cri/state/RuntimeState.h"
+#include "netns/NamespacePinner.h"
+#include "oci/runtime/RuntimeHandlerInfo.h"
 
 namespace crix::cri {
 namespace {
@@ -59,7 +66,18 @@ int Daemon::run() {
   if (!cfg->image.global_auth_file.empty()) storageOptions.client.authFile = cfg->image.global_auth_file;
   storage::ImageStorage imageStorage(std::move(storageOptions));
 
-  RuntimeServiceImpl runtimeService(config_);
+  RuntimeState runtimeState{StateLayout(cfg->crio.runroot)};
+  // crix-conmon doubles as the pid-namespace holder of pods that share one.
+  netns::NamespacePinner pinner(runtimeState.layout().namespacesDir(),
+                                oci::resolveRuntime(*cfg, "").monitorPath);
+  ContainerLifecycle containers(config_, runtimeState, imageStorage);
+  PodLifecycle pods(config_, runtimeState, pinner, containers);
+  StatsCollector stats(imageStorage, cfg->crio.root);
+  const auto recovered = recoverState(runtimeState, pods, containers, imageStorage);
+  log::info("state: ", recovered.pods, " pods and ", recovered.containers, " containers recovered",
+            recovered.discarded ? ", " + std::to_string(recovered.discarded) + " leftovers removed" : "");
+
+  RuntimeServiceImpl runtimeService(config_, {runtimeState, pods, containers, stats});
   ImageServiceImpl imageService(config_, imageStorage);
   ImageTransferServiceImpl imageTransferService(config_, imageStorage);
 

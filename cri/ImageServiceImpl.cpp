@@ -120,7 +120,6 @@ grpc::Status ImageServiceImpl::RemoveImage(grpc::ServerContext*, const v1::Remov
 grpc::Status ImageServiceImpl::ImageFsInfo(grpc::ServerContext*, const v1::ImageFsInfoRequest*,
                                            v1::ImageFsInfoResponse* response) {
   return serve("ImageFsInfo", [&] {
-    const auto cfg = config_.snapshot();
     const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
@@ -130,8 +129,8 @@ grpc::Status ImageServiceImpl::ImageFsInfo(grpc::ServerContext*, const v1::Image
       out->mutable_used_bytes()->set_value(usage.usedBytes);
       out->mutable_inodes_used()->set_value(usage.inodesUsed);
     };
-    fill(storage::measureDirectory(storage_.storageDir()), response->add_image_filesystems());
-    fill(storage::measureDirectory(cfg->crio.root + "/containers"), response->add_container_filesystems());
+    fill(storage_.imageUsage(), response->add_image_filesystems());
+    fill(storage_.containerUsage(), response->add_container_filesystems());
   });
 }
 

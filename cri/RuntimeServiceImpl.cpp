@@ -1,7 +1,14 @@
 #include "cri/RuntimeServiceImpl.h"
 
+#include <chrono>
+
+#include <nlohmann/json.hpp>
+
 #include "config/ConfigWriter.h"
+#include "core/Error.h"
 #include "cri/ServiceBoundary.h"
+#include "cri/runtime/CriViews.h"
+#include "storage/AtomicFile.h"
 
 namespace crix::cri {
 
@@ -57,6 +64,212 @@ grpc::Status RuntimeServiceImpl::RuntimeConfig(grpc::ServerContext*, const v1::R
     const auto cfg = config_.snapshot();
     response->mutable_linux()->set_cgroup_driver(
         cfg->runtime.cgroup_manager == "systemd" ? v1::SYSTEMD : v1::CGROUPFS);
+  });
+}
+
+grpc::Status RuntimeServiceImpl::UpdateRuntimeConfig(grpc::ServerContext*, const v1::UpdateRuntimeConfigRequest*,
+                                                     v1::UpdateRuntimeConfigResponse*) {
+  // The kubelet sends the node's pod CIDR here; pods get no pod network
+  // until CNI support lands, so there is nothing to apply yet.
+  return serve("UpdateRuntimeConfig", [] {});
+}
+
+grpc::Status RuntimeServiceImpl::RunPodSandbox(grpc::ServerContext*, const v1::RunPodSandboxRequest* request,
+                                               v1::RunPodSandboxResponse* response) {
+  return serve("RunPodSandbox", [&] { response->set_pod_sandbox_id(parts_.pods.run(*request)); });
+}
+
+grpc::Status RuntimeServiceImpl::StopPodSandbox(grpc::ServerContext*, const v1::StopPodSandboxRequest* request,
+                                                v1::StopPodSandboxResponse*) {
+  return serve("StopPodSandbox", [&] {
+    if (request->pod_sandbox_id().empty()) throw Error::invalidArgument("pod_sandbox_id is required");
+    parts_.pods.stop(request->pod_sandbox_id());
+  });
+}
+
+grpc::Status RuntimeServiceImpl::RemovePodSandbox(grpc::ServerContext*, const v1::RemovePodSandboxRequest* request,
+                                                  v1::RemovePodSandboxResponse*) {
+  return serve("RemovePodSandbox", [&] {
+    if (request->pod_sandbox_id().empty()) throw Error::invalidArgument("pod_sandbox_id is required");
+    parts_.pods.remove(request->pod_sandbox_id());
+  });
+}
+
+grpc::Status RuntimeServiceImpl::PodSandboxStatus(grpc::ServerContext*, const v1::PodSandboxStatusRequest* request,
+                                                  v1::PodSandboxStatusResponse* response) {
+  return serve("PodSandboxStatus", [&] {
+    if (request->pod_sandbox_id().empty()) throw Error::invalidArgument("pod_sandbox_id is required");
+    const auto pod = parts_.state.pod(request->pod_sandbox_id());
+    if (!pod) throw Error::notFound("pod sandbox \"" + request->pod_sandbox_id() + "\" not found");
+    fillPodSandboxStatus(*pod, response->mutable_status());
+    if (request->verbose()) {
+      nlohmann::json info = {
+          {"id", pod->id},
+          {"runtimeHandler", pod->runtimeHandler},
+          {"hostname", pod->hostname},
+          {"namespaces", {{"network", pod->netnsPath}, {"ipc", pod->ipcnsPath}, {"uts", pod->utsnsPath},
+                          {"pid", pod->pidnsPath}}},
+          {"pausePid", pod->pausePid},
+          {"resolvConfPath", pod->resolvConfPath},
+          {"shmPath", pod->shmPath},
+      };
+      (*response->mutable_info())["info"] = info.dump();
+    }
+    for (const auto& ctr : parts_.containers.list()) {
+      if (ctr.podId != pod->id) continue;
+      v1::ContainerStatus status;
+      fillContainerStatus(ctr, &status);
+      *response->add_containers_statuses() = status;
+    }
+  });
+}
+
+grpc::Status RuntimeServiceImpl::ListPodSandbox(grpc::ServerContext*, const v1::ListPodSandboxRequest* request,
+                                                v1::ListPodSandboxResponse* response) {
+  return serve("ListPodSandbox", [&] {
+    for (const auto& pod : parts_.state.pods())
+      if (!request->has_filter() || matches(pod, request->filter())) fillPodSandbox(pod, response->add_items());
+  });
+}
+
+grpc::Status RuntimeServiceImpl::CreateContainer(grpc::ServerContext*, const v1::CreateContainerRequest* request,
+                                                 v1::CreateContainerResponse* response) {
+  return serve("CreateContainer", [&] { response->set_container_id(parts_.containers.create(*request)); });
+}
+
+grpc::Status RuntimeServiceImpl::StartContainer(grpc::ServerContext*, const v1::StartContainerRequest* request,
+                                                v1::StartContainerResponse*) {
+  return serve("StartContainer", [&] {
+    if (request->container_id().empty()) throw Error::invalidArgument("container_id is required");
+    parts_.containers.start(request->container_id());
+  });
+}
+
+grpc::Status RuntimeServiceImpl::StopContainer(grpc::ServerContext*, const v1::StopContainerRequest* request,
+                                               v1::StopContainerResponse*) {
+  return serve("StopContainer", [&] {
+    if (request->container_id().empty()) throw Error::invalidArgument("container_id is required");
+    parts_.containers.stop(request->container_id(), std::chrono::seconds(std::max<int64_t>(0, request->timeout())));
+  });
+}
+
+grpc::Status RuntimeServiceImpl::RemoveContainer(grpc::ServerContext*, const v1::RemoveContainerRequest* request,
+                                                 v1::RemoveContainerResponse*) {
+  return serve("RemoveContainer", [&] {
+    if (request->container_id().empty()) throw Error::invalidArgument("container_id is required");
+    parts_.containers.remove(request->container_id());
+  });
+}
+
+grpc::Status RuntimeServiceImpl::ListContainers(grpc::ServerContext*, const v1::ListContainersRequest* request,
+                                                v1::ListContainersResponse* response) {
+  return serve("ListContainers", [&] {
+    for (const auto& ctr : parts_.containers.list())
+      if (!request->has_filter() || matches(ctr, request->filter())) fillContainer(ctr, response->add_containers());
+  });
+}
+
+grpc::Status RuntimeServiceImpl::ContainerStatus(grpc::ServerContext*, const v1::ContainerStatusRequest* request,
+                                                 v1::ContainerStatusResponse* response) {
+  return serve("ContainerStatus", [&] {
+    if (request->container_id().empty()) throw Error::invalidArgument("container_id is required");
+    const auto ctr = parts_.containers.status(request->container_id());
+    fillContainerStatus(ctr, response->mutable_status());
+    if (request->verbose()) {
+      nlohmann::json info = {
+          {"sandboxID", ctr.podId},
+          {"pid", ctr.state == ContainerState::Exited ? 0 : ctr.pid},
+          {"runtimeHandler", ctr.runtimeHandler},
+          {"cgroupsPath", ctr.cgroupsPath},
+          {"stopSignal", ctr.stopSignal},
+      };
+      try {
+        info["runtimeSpec"] =
+            nlohmann::json::parse(storage::readWholeFile(parts_.state.layout().bundleConfig(ctr.id)));
+      } catch (const std::exception& e) {
+        info["runtimeSpec"] = nullptr;
+      }
+      (*response->mutable_info())["info"] = info.dump();
+    }
+  });
+}
+
+grpc::Status RuntimeServiceImpl::UpdateContainerResources(grpc::ServerContext*,
+                                                          const v1::UpdateContainerResourcesRequest* request,
+                                                          v1::UpdateContainerResourcesResponse*) {
+  return serve("UpdateContainerResources", [&] {
+    if (request->container_id().empty()) throw Error::invalidArgument("container_id is required");
+    if (!request->has_linux()) throw Error::invalidArgument("UpdateContainerResources: linux resources are required");
+    parts_.containers.updateResources(request->container_id(), request->linux());
+  });
+}
+
+grpc::Status RuntimeServiceImpl::ReopenContainerLog(grpc::ServerContext*, const v1::ReopenContainerLogRequest* request,
+                                                    v1::ReopenContainerLogResponse*) {
+  return serve("ReopenContainerLog", [&] {
+    if (request->container_id().empty()) throw Error::invalidArgument("container_id is required");
+    parts_.containers.reopenLog(request->container_id());
+  });
+}
+
+grpc::Status RuntimeServiceImpl::ExecSync(grpc::ServerContext*, const v1::ExecSyncRequest* request,
+                                          v1::ExecSyncResponse* response) {
+  return serve("ExecSync", [&] {
+    if (request->container_id().empty()) throw Error::invalidArgument("container_id is required");
+    const std::vector<std::string> cmd(request->cmd().begin(), request->cmd().end());
+    const auto outcome = parts_.containers.execSync(request->container_id(), cmd,
+                                                    std::chrono::seconds(std::max<int64_t>(0, request->timeout())));
+    response->set_stdout(outcome.stdoutBytes);
+    response->set_stderr(outcome.stderrBytes);
+    response->set_exit_code(outcome.exitCode);
+  });
+}
+
+grpc::Status RuntimeServiceImpl::ContainerStats(grpc::ServerContext*, const v1::ContainerStatsRequest* request,
+                                                v1::ContainerStatsResponse* response) {
+  return serve("ContainerStats", [&] {
+    if (request->container_id().empty()) throw Error::invalidArgument("container_id is required");
+    const auto ctr = parts_.containers.status(request->container_id());
+    parts_.stats.fillContainer(ctr, response->mutable_stats());
+  });
+}
+
+grpc::Status RuntimeServiceImpl::ListContainerStats(grpc::ServerContext*, const v1::ListContainerStatsRequest* request,
+                                                    v1::ListContainerStatsResponse* response) {
+  return serve("ListContainerStats", [&] {
+    const auto& f = request->filter();
+    for (const auto& ctr : parts_.containers.list()) {
+      if (!matchesId(ctr.id, f.id()) || !matchesId(ctr.podId, f.pod_sandbox_id()) ||
+          !matchesLabels(ctr.config.labels(), f.label_selector()))
+        continue;
+      // Stats describe what runs: an exited container has none.
+      if (ctr.state != ContainerState::Running) continue;
+      parts_.stats.fillContainer(ctr, response->add_stats());
+    }
+  });
+}
+
+grpc::Status RuntimeServiceImpl::PodSandboxStats(grpc::ServerContext*, const v1::PodSandboxStatsRequest* request,
+                                                 v1::PodSandboxStatsResponse* response) {
+  return serve("PodSandboxStats", [&] {
+    if (request->pod_sandbox_id().empty()) throw Error::invalidArgument("pod_sandbox_id is required");
+    const auto pod = parts_.state.pod(request->pod_sandbox_id());
+    if (!pod) throw Error::notFound("pod sandbox \"" + request->pod_sandbox_id() + "\" not found");
+    parts_.stats.fillPod(*pod, parts_.containers.list(), response->mutable_stats());
+  });
+}
+
+grpc::Status RuntimeServiceImpl::ListPodSandboxStats(grpc::ServerContext*,
+                                                     const v1::ListPodSandboxStatsRequest* request,
+                                                     v1::ListPodSandboxStatsResponse* response) {
+  return serve("ListPodSandboxStats", [&] {
+    const auto& f = request->filter();
+    const auto containers = parts_.containers.list();
+    for (const auto& pod : parts_.state.pods()) {
+      if (!matchesId(pod.id, f.id()) || !matchesLabels(pod.config.labels(), f.label_selector())) continue;
+      if (pod.state != PodState::Ready) continue;
+      parts_.stats.fillPod(pod, containers, response->add_stats());
+    }
   });
 }
 

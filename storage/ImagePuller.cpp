@@ -198,6 +198,7 @@ void ImagePuller::fetchLayer(ImageSource& source, const registry::ImageLayer& la
     layer::UnpackOptions options;
     options.declared = toLayerCompression(layer.compression);
     options.computeBlobDigest = false;  // the registry client verifies the blob as it downloads
+    options.layerName = layer.descriptor.digest.str();
     layer::BackgroundUnpack unpack(layers_.dir(), options);
     try {
       source.streamBlob(layer.descriptor, [&](std::string_view chunk) {

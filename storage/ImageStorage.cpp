@@ -12,15 +12,38 @@
 namespace crix::storage {
 namespace fs = std::filesystem;
 
+// Marks a pull or load in progress for its whole duration, and runs the
+// layer collection it held off, if any, when it ends.
+class ImageStorage::StoringScope {
+ public:
+  explicit StoringScope(ImageStorage& storage) : storage_(storage) { storage_.storing_.lock_shared(); }
+  ~StoringScope() {
+    storage_.storing_.unlock_shared();
+    if (!storage_.collectionDeferred_.exchange(false)) return;
+    try {
+      storage_.collectUnusedLayers();
+    } catch (const Error& e) {
+      // A destructor cannot pass it on; the next collection tries again.
+      log::error("deferred collection of unused layers failed: ", e.what());
+    }
+  }
+  StoringScope(const StoringScope&) = delete;
+  StoringScope& operator=(const StoringScope&) = delete;
+
+ private:
+  ImageStorage& storage_;
+};
+
 ImageStorage::ImageStorage(ImageStorageOptions options)
     : storageDir_(options.root + "/storage"),
       scratchDir_(storageDir_ + "/tmp"),
       layers_(storageDir_ + "/layers"),
       images_(storageDir_ + "/images"),
+      containers_(storageDir_ + "/containers", layers_),
       client_(std::move(options.client)),
       puller_(layers_, images_, client_, options.maxParallelDownloads) {
   // Layers left behind by a crash between their unpack and their image.
-  removeUnusedLayers();
+  collectUnusedLayers();
   if (fs::exists(scratchDir_)) layer::removeTree(scratchDir_);
   fs::create_directories(scratchDir_);
 }
@@ -29,6 +52,7 @@ std::vector<ImageRecord> ImageStorage::load(const std::string& archivePath, cons
   if (archivePath.empty() || archivePath.front() != '/')
     throw Error::invalidArgument("image archive path must be absolute: \"" + archivePath + "\"");
   if (!fs::is_regular_file(archivePath)) throw Error::notFound("image archive " + archivePath + " does not exist");
+  StoringScope storing(*this);
   ImageArchive archive(archivePath, scratchDir_);
   std::vector<ImageRecord> loaded;
   for (auto& image : archive.images(nameOverride)) loaded.push_back(puller_.store(*image.source, image.names));
@@ -36,6 +60,7 @@ std::vector<ImageRecord> ImageStorage::load(const std::string& archivePath, cons
 }
 
 ImageRecord ImageStorage::pull(const PullRequest& request, const registry::RegistriesConf& registries) {
+  StoringScope storing(*this);
   return puller_.pull(request, registries);
 }
 
@@ -91,17 +116,42 @@ void ImageStorage::remove(const std::string& name, const registry::RegistriesCon
   }
   images_.remove(image->id);
   log::info("removed image ", image->id);
-  removeUnusedLayers();
+  collectUnusedLayers();
 }
 
-void ImageStorage::removeUnusedLayers() {
-  std::set<std::string> used;
-  for (const auto& image : images_.list()) used.insert(image.layers.begin(), image.layers.end());
-  for (const auto& layer : layers_.list()) {
-    if (used.count(layer.chainId)) continue;
-    log::debug("removing unused layer ", layer.chainId);
-    layers_.remove(layer.chainId);
+void ImageStorage::collectUnusedLayers() {
+  std::unique_lock storing(storing_, std::try_to_lock);
+  if (!storing.owns_lock()) {
+    collectionDeferred_ = true;
+    log::debug("collection of unused layers deferred until the pulls in progress end");
+    return;
   }
+  // Under the containers' lock: no container can start using a layer
+  // between the in-use check and the deletion.
+  containers_.withLayersInUse([&](const std::set<std::string>& usedByContainers) {
+    std::set<std::string> used = usedByContainers;
+    for (const auto& image : images_.list()) used.insert(image.layers.begin(), image.layers.end());
+    for (const auto& layer : layers_.list()) {
+      if (used.count(layer.chainId)) continue;
+      log::debug("removing unused layer ", layer.chainId);
+      layers_.remove(layer.chainId);
+    }
+  });
+}
+
+DirectoryUsage ImageStorage::imageUsage() const {
+  DirectoryUsage total{storageDir_};
+  for (const auto& part : {layers_.dir(), storageDir_ + "/images"}) {
+    const DirectoryUsage measured = measureDirectory(part);
+    total.usedBytes += measured.usedBytes;
+    total.inodesUsed += measured.inodesUsed;
+  }
+  return total;
+}
+
+DirectoryUsage ImageStorage::containerUsage() const {
+  const ContainerLayers::Usage usage = containers_.totalUsage();
+  return {containers_.dir(), usage.bytes, usage.inodes};
 }
 
 }  // namespace crix::storage

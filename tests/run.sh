@@ -46,8 +46,10 @@ run_suite() {
 }
 
 run_suite unit "$build/tests/unit/crix-unit-tests" 600
-# Real runc, no daemon: the OCI spec builder and crix-conmon on their own.
-for suite in oci conmon; do
+run_suite crixctl-unit "$build/tests/unit/crixctl/crixctl-unit-tests" 120
+# Real runc and namespaces, no daemon: the OCI spec builder, runtime
+# invocation, crix-conmon and pinned pod namespaces on their own.
+for suite in oci conmon netns; do
   binary="$build/tests/$suite/crix-$suite-tests"
   [[ -x $binary ]] && run_suite "$suite" "$binary" 900
 done

@@ -1,16 +1,11 @@
 #include "contrib/crixctl/PodSandboxConfigFile.h"
 
-#include <google/protobuf/util/json_util.h>
-
-#include <cerrno>
 #include <cstdio>
-#include <fstream>
 #include <random>
-#include <sstream>
 
 #include "contrib/crixctl/CliLog.h"
 #include "contrib/crixctl/DebugText.h"
-#include "contrib/crixctl/YamlToJson.h"
+#include "contrib/crixctl/ProtoConfigFile.h"
 #include "core/Error.h"
 
 namespace crixctl {
@@ -30,28 +25,11 @@ std::string randomUuid() {
   return text;
 }
 
-std::string readText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (errno == ENOENT) throw crix::Error::notFound("config at " + path + " not found");
-    throw crix::Error::fromErrno("open " + path, errno);
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 }  // namespace
 
 runtime::v1::PodSandboxConfig loadPodSandboxConfig(const std::string& path) {
-  const nlohmann::json document = yamlToJson(readText(path));
   runtime::v1::PodSandboxConfig config;
-  if (!document.is_null()) {
-    google::protobuf::util::JsonParseOptions options;
-    options.ignore_unknown_fields = true;
-    const auto status = google::protobuf::util::JsonStringToMessage(document.dump(), &config, options);
-    if (!status.ok()) throw crix::Error::invalidArgument(std::string(status.message()));
-  }
+  readProtoConfigFile(path, config);
 
   if (!config.has_metadata()) throw crix::Error::invalidArgument("metadata is not set");
   if (config.metadata().uid().empty()) config.mutable_metadata()->set_uid(randomUuid());

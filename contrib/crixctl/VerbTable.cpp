@@ -16,6 +16,23 @@ Verb makeLoadVerb();
 Verb makePullVerb();
 Verb makeRmiVerb();
 Verb makeVersionVerb();
+Verb makeCreateVerb();
+Verb makeExecVerb();
+Verb makeInspectVerb();
+Verb makeInspectpVerb();
+Verb makePodsVerb();
+Verb makePsVerb();
+Verb makeRmVerb();
+Verb makeRmpVerb();
+Verb makeRunVerb();
+Verb makeRunpVerb();
+Verb makeStartVerb();
+Verb makeStopVerb();
+Verb makeStoppVerb();
+Verb makeUpdateVerb();
+Verb makeLogsVerb();
+Verb makeStatsVerb();
+Verb makeStatspVerb();
 
 const std::vector<Verb>& verbTable() {
   static const std::vector<Verb> verbs = [] {
@@ -28,6 +45,23 @@ const std::vector<Verb>& verbTable() {
         makePullVerb(),
         makeRmiVerb(),
         makeVersionVerb(),
+        makeCreateVerb(),
+        makeExecVerb(),
+        makeInspectVerb(),
+        makeInspectpVerb(),
+        makePodsVerb(),
+        makePsVerb(),
+        makeRmVerb(),
+        makeRmpVerb(),
+        makeRunVerb(),
+        makeRunpVerb(),
+        makeStartVerb(),
+        makeStopVerb(),
+        makeStoppVerb(),
+        makeUpdateVerb(),
+        makeLogsVerb(),
+        makeStatsVerb(),
+        makeStatspVerb(),
     };
     // Sorted by name like crictl's list, with help last as urfave/cli adds it.
     std::sort(v.begin(), v.end(), [](const Verb& a, const Verb& b) { return a.name < b.name; });

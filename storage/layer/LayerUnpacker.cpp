@@ -10,6 +10,7 @@
 #include "core/Log.h"
 #include "storage/layer/ArchiveFilterDecoder.h"
 #include "storage/layer/BlobReader.h"
+#include "storage/layer/ByteLimitStream.h"
 #include "storage/layer/DigestingStream.h"
 #include "storage/layer/IsalGzipDecoder.h"
 #include "storage/layer/LayerWriter.h"
@@ -49,11 +50,19 @@ UnpackStats run(ByteSource& source, UniqueFd targetDir, const UnpackOptions& opt
   const auto decoder = makeDecoder(blob, stats.compression, options.gzipDecoder, timings);
   // An uncompressed blob is its own tar: one hash serves as both digests.
   const bool diffIdIsBlobDigest = !decoder && options.computeBlobDigest;
-  DigestingStream tar(decoder ? *decoder : static_cast<ChunkStream&>(blob), timings, !diffIdIsBlobDigest);
+  const std::string layerName = options.layerName.empty() ? "layer" : "layer " + options.layerName;
+  ByteLimitStream limited(decoder ? *decoder : static_cast<ChunkStream&>(blob), options.maxUncompressedBytes,
+                          layerName);
+  DigestingStream tar(limited, timings, !diffIdIsBlobDigest);
   TarEntryReader reader(tar);
   LayerWriter writer(std::move(targetDir));
 
   while (const auto entry = reader.nextEntry()) {
+    if (stats.entries >= options.maxEntries)
+      throw Error(StatusCode::ResourceExhausted,
+                  layerName + " has more than " + std::to_string(options.maxEntries) +
+                      " entries (the per-layer limit, UnpackOptions::maxEntries); refusing it as a "
+                      "decompression bomb");
     writer.write(*entry, reader);
     ++stats.entries;
   }

@@ -32,6 +32,21 @@ struct UnpackOptions {
   // False when the caller already hashes the blob as it downloads: saves a
   // SHA-256 pass, and UnpackStats::blobDigest stays empty.
   bool computeBlobDigest = true;
+
+  // Decompression-bomb guards, enforced while streaming so that a bomb fails
+  // after writing at most the limit, never after filling the disk; exceeding
+  // one throws ResourceExhausted and leaves nothing (unpack() removes its
+  // staging dir). Absolute caps rather than a ratio to the compressed size:
+  // honest layers holding zero-filled or sparse files inflate 1000:1 (gzip's
+  // maximum), so a ratio would refuse them, while no honest layer comes near
+  // these sizes (the biggest CUDA/ML layers are ~10-20 GiB, the busiest
+  // node_modules/package layers a few hundred thousand entries).
+  static constexpr uint64_t kDefaultMaxUncompressedBytes = uint64_t{64} << 30;  // 64 GiB of tar stream
+  static constexpr uint64_t kDefaultMaxEntries = 10'000'000;                      // ≥ 5 GB of tar headers
+  uint64_t maxUncompressedBytes = kDefaultMaxUncompressedBytes;
+  uint64_t maxEntries = kDefaultMaxEntries;
+  // How errors name the layer, e.g. its blob digest "sha256:…"; empty: "layer".
+  std::string layerName = {};
 };
 
 struct UnpackStats {

@@ -73,13 +73,13 @@ std::vector<std::string> RuncBundle::runc(std::vector<std::string> args) const {
   return argv;
 }
 
-void RuncBundle::writeSpec(const nlohmann::json& spec) const {
+void RuncBundle::writeSpec(const nlohmann::json& spec) {
   test::writeFile(dir_.path() + "/config.json", spec.dump(2));
+  cgroupsPath_ = spec["linux"]["cgroupsPath"];
 }
 
 test::ProcessResult RuncBundle::run(const nlohmann::json& spec, std::chrono::seconds timeout) {
   writeSpec(spec);
-  cgroupsPath_ = spec["linux"]["cgroupsPath"];
   auto result = test::runProcess(runc({"run", "--bundle", dir_.path(), id_}), timeout);
   remove();
   return result;
@@ -87,7 +87,6 @@ test::ProcessResult RuncBundle::run(const nlohmann::json& spec, std::chrono::sec
 
 void RuncBundle::create(const nlohmann::json& spec) {
   writeSpec(spec);
-  cgroupsPath_ = spec["linux"]["cgroupsPath"];
   // The container's stdio must not be runProcess's pipes: runc init keeps
   // them open until the container ends, long after runc create returns.
   std::string cmd;

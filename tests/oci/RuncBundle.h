@@ -31,6 +31,9 @@ class RuncBundle {
 
   const std::string& id() const { return id_; }
   std::string rootfs() const { return dir_.path() + "/rootfs"; }
+  // The bundle directory (config.json, rootfs/) and runc's --root for it.
+  const std::string& dir() const { return dir_.path(); }
+  std::string stateDir() const { return dir_.path() + "/state"; }
 
   // A pod and a container running `argv` in the busybox rootfs, for tests
   // to adjust before building the spec.
@@ -49,6 +52,9 @@ class RuncBundle {
   void create(const nlohmann::json& spec);
   // runc delete --force; harmless when there is nothing to delete.
   void remove();
+  // Writes config.json (and remembers the spec's cgroup for cleanup) for a
+  // container someone else creates, e.g. crix-conmon.
+  void writeSpec(const nlohmann::json& spec);
 
   // The container's cgroup directory in one v1 controller (or the unified
   // hierarchy on v2), from the spec's cgroupsPath.
@@ -56,7 +62,6 @@ class RuncBundle {
 
  private:
   std::vector<std::string> runc(std::vector<std::string> args) const;
-  void writeSpec(const nlohmann::json& spec) const;
 
   test::TempDir dir_{"crix-oci-runc"};
   std::string id_;

@@ -2,13 +2,17 @@
 
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -29,6 +33,36 @@ bool socketAccepts(const std::string& path) {
   return ok;
 }
 
+// mountinfo escapes space, tab, newline and backslash as \ooo.
+std::string unescapeMountPath(const std::string& field) {
+  std::string out;
+  for (size_t i = 0; i < field.size(); ++i) {
+    if (field[i] == '\\' && i + 3 < field.size()) {
+      out += static_cast<char>(std::stoi(field.substr(i + 1, 3), nullptr, 8));
+      i += 3;
+    } else {
+      out += field[i];
+    }
+  }
+  return out;
+}
+
+// Mount points at or below `dir`, deepest (latest) first.
+std::vector<std::string> mountsUnder(const std::string& dir) {
+  std::vector<std::string> found;
+  std::ifstream in("/proc/self/mountinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string id, parent, devno, root, mountPoint;
+    fields >> id >> parent >> devno >> root >> mountPoint;
+    const auto path = unescapeMountPath(mountPoint);
+    if (path == dir || path.starts_with(dir + "/")) found.push_back(path);
+  }
+  std::reverse(found.begin(), found.end());
+  return found;
+}
+
 }  // namespace
 
 DaemonProcess::DaemonProcess(std::string configText) : dir_("crix-daemon") {
@@ -38,12 +72,62 @@ DaemonProcess::DaemonProcess(std::string configText) : dir_("crix-daemon") {
   logFile_ = dir_ / "crix.log";
   std::filesystem::create_directories(configDir_);
   writeFile(configFile_, configText);
+  writeTestRuntimeConfig();
 }
 
 DaemonProcess::~DaemonProcess() {
   if (pid_ > 0) {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
+  }
+  // A destructor must not throw; what cannot be cleaned is left to the
+  // TempDir removal, which reports nothing either.
+  try {
+    removeLeftovers();
+  } catch (...) {
+  }
+}
+
+void DaemonProcess::writeTestRuntimeConfig() const {
+#ifdef CRIX_CONMON_BINARY
+  const auto q = [](const std::string& s) { return "\"" + s + "\""; };
+  writeFile(configDir_ + "/00-crix-test-runtime.conf",
+            "# Written by tests/support/DaemonProcess: everything under the test's temp dir.\n"
+            "[crio]\n"
+            "log_dir = " + q(podLogDir()) + "\n"
+            "version_file = " + q(runrootDir() + "/version") + "\n"
+            "clean_shutdown_file = " + q(rootDir() + "/clean.shutdown") + "\n"
+            "[crio.runtime]\n"
+            "conmon = " + q(CRIX_CONMON_BINARY) + "\n"
+            "container_exits_dir = " + q(runrootDir() + "/exits") + "\n"
+            "container_attach_socket_dir = " + q(runrootDir()) + "\n"
+            "namespaces_dir = " + q(runrootDir() + "/ns") + "\n"
+            "[crio.runtime.runtimes.runc]\n"
+            "runtime_type = \"oci\"\n"
+            "runtime_path = \"/usr/sbin/runc\"\n"
+            "runtime_root = " + q(runcRoot()) + "\n"
+            "monitor_path = " + q(CRIX_CONMON_BINARY) + "\n");
+#endif
+}
+
+// The safety net behind a test that failed before removing its pods: the
+// daemon is gone by now, so runc is asked directly.
+void DaemonProcess::removeLeftovers() const {
+  namespace fs = std::filesystem;
+  if (fs::is_directory(runcRoot()) && fs::exists("/usr/sbin/runc")) {
+    const auto list = runProcess({"/usr/sbin/runc", "--root", runcRoot(), "list", "-q"}, std::chrono::seconds(10));
+    std::istringstream ids(list.out);
+    std::string id;
+    while (std::getline(ids, id)) {
+      if (id.empty()) continue;
+      runProcess({"/usr/sbin/runc", "--root", runcRoot(), "kill", "--all", id, "KILL"}, std::chrono::seconds(10));
+      runProcess({"/usr/sbin/runc", "--root", runcRoot(), "delete", "--force", id}, std::chrono::seconds(10));
+    }
+  }
+  for (int pass = 0; pass < 3; ++pass) {
+    const auto mounts = mountsUnder(dir_.path());
+    if (mounts.empty()) break;
+    for (const auto& m : mounts) ::umount2(m.c_str(), MNT_DETACH);
   }
 }
 

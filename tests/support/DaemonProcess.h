@@ -1,6 +1,15 @@
 // A real crix daemon for one test: its own socket, root, runroot and config
 // under a temp dir, its log captured to a file. Killed and reaped when the
 // test ends, whatever happened.
+//
+// Where CRIX_CONMON_BINARY is defined (the integration tests), the daemon also
+// gets a runtime set up for tests, in crix.conf.d/00-crix-test-runtime.conf:
+// runc at /usr/sbin/runc with its state under <tmp>/runc, crix-conmon from the
+// build, and every state/log/exit/namespace directory under <tmp>, so nothing
+// touches the host's /run/crix or /var/log. A test that needs other values
+// for these keys writes a later drop-in. The destructor also stops whatever
+// containers runc still runs under <tmp>/runc and detaches every mount left
+// under <tmp>, so a failed test leaves nothing behind on the host.
 #pragma once
 
 #include <sys/types.h>
@@ -42,6 +51,17 @@ class DaemonProcess {
   const std::string& configPath() const { return configFile_; }
   const std::string& configDir() const { return configDir_; }
   const TempDir& dir() const { return dir_; }
+  pid_t pid() const { return pid_; }
+  // The directories the test runtime configuration points at.
+  std::string rootDir() const { return dir_ / "root"; }
+  std::string runrootDir() const { return dir_ / "runroot"; }
+  std::string runcRoot() const { return dir_ / "runc"; }  // runc --root
+  std::string podLogDir() const { return dir_ / "pod-logs"; }  // [crio] log_dir
+
+  // What a reboot (or the end of the test) does to the daemon's containers:
+  // kills and deletes every container runc has under runcRoot() and detaches
+  // every mount under dir(). Call it with the daemon stopped.
+  void removeLeftovers() const;
   std::string log() const;
   // Waits (bounded) until the log contains `text`.
   bool waitForLog(const std::string& text, std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
@@ -52,6 +72,7 @@ class DaemonProcess {
  private:
   std::vector<std::string> commandLine(const std::vector<std::string>& extraArgs) const;
   void spawn(const std::vector<std::string>& extraArgs);
+  void writeTestRuntimeConfig() const;
 
   TempDir dir_;
   std::string socket_, configFile_, configDir_, logFile_;

@@ -1,0 +1,409 @@
+#include "cri/runtime/ContainerLifecycle.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "core/Error.h"
+#include "core/Log.h"
+#include "cri/RegistriesFromConfig.h"
+#include "cri/runtime/RandomId.h"
+#include "cri/runtime/WallClock.h"
+#include "oci/HostFacts.h"
+#include "oci/Resources.h"
+#include "oci/RuntimeSpecBuilder.h"
+#include "oci/StopSignal.h"
+#include "oci/runtime/MonitorLauncher.h"
+#include "oci/runtime/CgroupPaths.h"
+#include "oci/runtime/ControlFifo.h"
+#include "oci/runtime/ExecSync.h"
+#include "oci/runtime/ExitFile.h"
+#include "oci/runtime/OciRuntime.h"
+#include "oci/runtime/RuntimeHandlerInfo.h"
+#include "storage/AtomicFile.h"
+#include "storage/registry/ImageConfig.h"
+
+namespace crix::cri {
+
+namespace fs = std::filesystem;
+namespace rt = runtime::v1;
+
+namespace {
+
+// How long a SIGKILLed container may take to be reaped and recorded before
+// StopContainer gives up (an unkillable D-state process, a dead monitor).
+constexpr auto kKillWait = std::chrono::seconds(20);
+
+void makeDirs(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw Error::internal("create " + dir + ": " + ec.message());
+}
+
+std::string logPathFor(const PodRecord& pod, const rt::ContainerConfig& config, const std::string& fallback) {
+  const std::string& dir = pod.config.log_directory();
+  const std::string& rel = config.log_path();
+  if (dir.empty() || rel.empty()) return fallback;
+  if (rel.front() == '/' || rel.find("..") != std::string::npos)
+    throw Error::invalidArgument("ContainerConfig.log_path \"" + rel +
+                                 "\" must be a relative path inside the pod's log_directory");
+  return dir + "/" + rel;
+}
+
+oci::PodContext podContext(const PodRecord& pod) {
+  oci::PodContext ctx;
+  ctx.podId = pod.id;
+  ctx.hostname = pod.hostname;
+  if (!pod.netnsPath.empty()) ctx.namespacePaths[oci::NamespaceKind::Network] = pod.netnsPath;
+  if (!pod.ipcnsPath.empty()) ctx.namespacePaths[oci::NamespaceKind::Ipc] = pod.ipcnsPath;
+  if (!pod.utsnsPath.empty()) ctx.namespacePaths[oci::NamespaceKind::Uts] = pod.utsnsPath;
+  if (!pod.pidnsPath.empty()) ctx.namespacePaths[oci::NamespaceKind::Pid] = pod.pidnsPath;
+  ctx.resolvConfPath = pod.resolvConfPath;
+  ctx.hostnamePath = pod.hostnamePath;
+  ctx.shmPath = pod.shmPath;
+  ctx.runtimeHandler = pod.runtimeHandler;
+  ctx.hostNetwork = usesHostNetwork(pod.config);
+  ctx.hostIpc = usesHostIpc(pod.config);
+  ctx.hostPid = usesHostPid(pod.config);
+  ctx.config = pod.config;
+  return ctx;
+}
+
+std::string exitReason(const oci::ExitRecord& exit) {
+  if (exit.oomKilled) return "OOMKilled";
+  return exit.exitCode == 0 ? "Completed" : "Error";
+}
+
+}  // namespace
+
+ContainerRecord ContainerLifecycle::mustFind(const std::string& idOrPrefix) const {
+  auto record = state_.container(idOrPrefix);
+  if (!record) throw Error::notFound("container \"" + idOrPrefix + "\" not found");
+  return *record;
+}
+
+std::string ContainerLifecycle::create(const rt::CreateContainerRequest& request) {
+  const auto cfg = config_.snapshot();
+  const rt::ContainerConfig& config = request.config();
+  if (!config.has_metadata() || config.metadata().name().empty())
+    throw Error::invalidArgument("ContainerConfig.metadata.name is required");
+  if (config.image().image().empty()) throw Error::invalidArgument("ContainerConfig.image.image is required");
+  if (request.pod_sandbox_id().empty()) throw Error::invalidArgument("pod_sandbox_id is required");
+
+  const auto found = state_.pod(request.pod_sandbox_id());
+  if (!found) throw Error::notFound("pod sandbox \"" + request.pod_sandbox_id() + "\" not found");
+  auto podLock = state_.podLock(found->id);
+  const auto pod = state_.pod(found->id);
+  if (!pod) throw Error::notFound("pod sandbox \"" + request.pod_sandbox_id() + "\" not found");
+  if (pod->state != PodState::Ready)
+    throw Error::failedPrecondition("pod sandbox " + pod->id + " is not ready (it was stopped)");
+
+  const auto image = images_.lookup(config.image().image(), loadRegistries(*cfg));
+  if (!image) throw Error::notFound("image \"" + config.image().image() + "\" not found; pull it first");
+
+  ContainerRecord record;
+  record.id = randomId();
+  record.podId = pod->id;
+  record.config = config;
+  record.imageId = image->id;
+  record.imageRef = image->repoDigests.empty() ? image->id : image->repoDigests.front();
+  record.imageName = image->repoTags.empty() ? config.image().image() : image->repoTags.front();
+  record.runtimeHandler = pod->runtimeHandler;
+  record.createdAtNanos = nowNanos();
+  record.state = ContainerState::Created;
+  record.complete = false;
+
+  auto lock = state_.containerLock(record.id);
+  state_.addContainer(record, *pod);
+  try {
+    build(record, *pod, *image, *cfg);
+    record.complete = true;
+    state_.saveContainer(record);
+  } catch (const std::exception& e) {
+    log::warn("container ", record.id, " (", record.nameKey(*pod), ") failed to be created; undoing: ", e.what());
+    try {
+      discard(record);
+    } catch (const std::exception& undo) {
+      log::error("undoing container ", record.id, ": ", undo.what(), "; it is removed at the next start");
+    }
+    throw;
+  }
+  log::info("container ", record.id, " (", record.nameKey(*pod), ") created, pid ", record.pid);
+  return record.id;
+}
+
+void ContainerLifecycle::build(ContainerRecord& record, const PodRecord& pod, const storage::ImageRecord& image,
+                               const config::Config& cfg) {
+  const StateLayout& layout = state_.layout();
+  const std::string dir = layout.containerDir(record.id);
+  const auto runtime = oci::resolveRuntime(cfg, pod.runtimeHandler);
+
+  record.logPath = logPathFor(pod, record.config, dir + "/container.log");
+  makeDirs(fs::path(record.logPath).parent_path());
+  state_.saveContainer(record);
+
+  const std::string rootfs = images_.containers().create(record.id, image.id, image.layers);
+
+  oci::ContainerContext ctx;
+  ctx.containerId = record.id;
+  ctx.rootfsPath = rootfs;
+  ctx.config = record.config;
+  ctx.image = registry::parseImageConfig(images_.configJson(image.id));
+  ctx.logPath = record.logPath;
+  ctx.runDir = dir;
+  const auto& nsOptions = record.config.linux().security_context().namespace_options();
+  if (nsOptions.pid() == rt::TARGET) {
+    auto target = state_.container(nsOptions.target_id());
+    if (!target || target->podId != pod.id)
+      throw Error::notFound("PID namespace target container \"" + nsOptions.target_id() +
+                            "\" not found in pod " + pod.id);
+    refresh(*target);
+    if (target->state != ContainerState::Running && target->state != ContainerState::Created)
+      throw Error::failedPrecondition("PID namespace target container " + target->id + " is not running");
+    ctx.targetPidNamespacePath = "/proc/" + std::to_string(target->pid) + "/ns/pid";
+  }
+  record.stopSignal = oci::stopSignal(record.config, ctx.image.config);
+
+  const nlohmann::json spec = oci::buildRuntimeSpec(cfg, podContext(pod), ctx);
+  record.cgroupsPath = spec.value(nlohmann::json::json_pointer("/linux/cgroupsPath"), std::string());
+  storage::writeFileAtomically(layout.bundleConfig(record.id), spec.dump(), 0600);
+
+  oci::MonitorStart start;
+  start.containerId = record.id;
+  start.bundleDir = dir;
+  start.runtime = runtime;
+  start.logPath = record.logPath;
+  start.logSizeMax = cfg.runtime.log_size_max;
+  start.terminal = record.config.tty();
+  start.stdin = record.config.stdin();
+  start.stdinOnce = record.config.stdin_once();
+  start.exitFile = layout.exitFile(record.id);
+  start.attachSocket = layout.attachSocket(record.id);
+  start.ctlFifo = layout.ctlFifo(record.id);
+  start.pidFile = layout.pidFile(record.id);
+  start.conmonPidFile = layout.conmonPidFile(record.id);
+  start.conmonLogPath = layout.conmonLog(record.id);
+  start.cgroupPath = record.cgroupsPath;
+  // crix-conmon gets a cgroup of its own, out of the daemon's (CRI-O's
+  // conmon_cgroup); with the systemd driver systemd owns the tree.
+  if (cfg.runtime.cgroup_manager != "systemd") {
+    record.monitorCgroup =
+        oci::resolveMonitorCgroup(runtime.monitorCgroup, pod.config.linux().cgroup_parent(), record.id);
+    start.monitorCgroup = record.monitorCgroup;
+  }
+  state_.saveContainer(record);
+  record.pid = oci::startMonitor(start).containerPid;
+}
+
+void ContainerLifecycle::start(const std::string& idOrPrefix) {
+  const auto found = mustFind(idOrPrefix);
+  auto lock = state_.containerLock(found.id);
+  auto record = mustFind(found.id);
+  refresh(record);
+  if (record.state != ContainerState::Created)
+    throw Error::failedPrecondition("container " + record.id + " is " +
+                                    std::string(containerStateName(record.state)) +
+                                    ", not created: it can only be started once");
+  const auto cfg = config_.snapshot();
+  oci::OciRuntime runtime(oci::resolveRuntime(*cfg, record.runtimeHandler));
+  try {
+    runtime.start(record.id);
+  } catch (const Error& e) {
+    // runc leaves the container created; it would never run now.
+    log::warn("container ", record.id, " failed to start: ", e.what());
+    try {
+      runtime.kill(record.id, SIGKILL, true);
+    } catch (const Error& killError) {
+      log::warn("killing container ", record.id, " after a failed start: ", killError.what());
+    }
+    waitForExit(record, kKillWait);
+    record.state = ContainerState::Exited;
+    record.reason = "StartError";
+    record.message = e.what();
+    if (record.finishedAtNanos == 0) record.finishedAtNanos = nowNanos();
+    state_.saveContainer(record);
+    throw;
+  }
+  record.startedAtNanos = nowNanos();
+  record.state = ContainerState::Running;
+  state_.saveContainer(record);
+  // A container that ran to its end before we noticed.
+  refresh(record);
+  log::info("container ", record.id, " started");
+}
+
+bool ContainerLifecycle::refresh(ContainerRecord& record) {
+  if (record.state == ContainerState::Exited) return false;
+  const auto exit = oci::readExitFile(state_.layout().exitFile(record.id));
+  if (!exit) return false;
+  record.state = ContainerState::Exited;
+  record.exitCode = exit->exitCode;
+  record.finishedAtNanos = exit->finishedAtNanos;
+  record.reason = exitReason(*exit);
+  if (!exit->error.empty()) record.message = exit->error;
+  // A container killed before it was started has no start time; CRI-O shows
+  // the finish time as both.
+  if (record.startedAtNanos == 0) record.startedAtNanos = record.finishedAtNanos;
+  state_.saveContainer(record);
+  return true;
+}
+
+bool ContainerLifecycle::waitForExit(ContainerRecord& record, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    if (refresh(record) || record.state == ContainerState::Exited) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+void ContainerLifecycle::stop(const std::string& idOrPrefix, std::chrono::seconds timeout) {
+  const auto found = mustFind(idOrPrefix);
+  auto lock = state_.containerLock(found.id);
+  auto record = mustFind(found.id);
+  refresh(record);
+  if (record.state == ContainerState::Exited) return;
+
+  const auto cfg = config_.snapshot();
+  oci::OciRuntime runtime(oci::resolveRuntime(*cfg, record.runtimeHandler));
+  if (timeout.count() > 0 && record.state == ContainerState::Running) {
+    try {
+      runtime.kill(record.id, record.stopSignal, false);
+    } catch (const Error& e) {
+      log::warn("sending signal ", record.stopSignal, " to container ", record.id, ": ", e.what());
+    }
+    if (waitForExit(record, timeout)) {
+      log::info("container ", record.id, " stopped");
+      return;
+    }
+    log::info("container ", record.id, " still running ", timeout.count(), "s after signal ",
+              record.stopSignal, "; killing it");
+  }
+  try {
+    runtime.kill(record.id, SIGKILL, true);
+  } catch (const Error& e) {
+    log::warn("killing container ", record.id, ": ", e.what());
+  }
+  if (!waitForExit(record, kKillWait))
+    throw Error{StatusCode::DeadlineExceeded, "container " + record.id + " did not exit " +
+                                                  std::to_string(kKillWait.count()) + "s after SIGKILL"};
+  log::info("container ", record.id, " killed");
+}
+
+void ContainerLifecycle::remove(const std::string& idOrPrefix) {
+  const auto found = state_.container(idOrPrefix);
+  if (!found) {
+    log::debug("RemoveContainer: container ", idOrPrefix, " is already gone");
+    return;
+  }
+  stop(found->id, std::chrono::seconds(0));
+  auto lock = state_.containerLock(found->id);
+  const auto record = state_.container(found->id);
+  if (!record) return;
+  discard(*record);
+  log::info("container ", record->id, " removed");
+}
+
+void ContainerLifecycle::discard(const ContainerRecord& record) {
+  const auto cfg = config_.snapshot();
+  try {
+    oci::OciRuntime(oci::resolveRuntime(*cfg, record.runtimeHandler)).remove(record.id, true);
+  } catch (const Error& e) {
+    // An unknown handler after a config change still has runc state to
+    // remove; report and go on with the rest.
+    log::warn("runtime delete of container ", record.id, ": ", e.what());
+  }
+  if (!record.monitorCgroup.empty()) {
+    // crix-conmon exits just after writing the exit file; give it a moment.
+    for (int attempt = 0;; ++attempt) {
+      try {
+        oci::removeCgroup(record.monitorCgroup);
+        break;
+      } catch (const Error& e) {
+        if (e.code() == StatusCode::FailedPrecondition && attempt < 50) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+          continue;
+        }
+        log::warn("removing the monitor cgroup of container ", record.id, ": ", e.what());
+        break;
+      }
+    }
+  }
+  images_.containers().remove(record.id);
+  state_.forgetContainer(record.id);
+  std::error_code ec;
+  fs::remove_all(state_.layout().containerDir(record.id), ec);
+  if (ec) throw Error::internal("remove the directory of container " + record.id + ": " + ec.message());
+  images_.collectUnusedLayers();
+}
+
+ContainerRecord ContainerLifecycle::status(const std::string& idOrPrefix) {
+  const auto found = mustFind(idOrPrefix);
+  auto lock = state_.containerLock(found.id);
+  auto record = mustFind(found.id);
+  refresh(record);
+  return record;
+}
+
+std::vector<ContainerRecord> ContainerLifecycle::list() {
+  auto records = state_.containers();
+  for (auto& record : records) {
+    if (record.state == ContainerState::Exited) continue;
+    auto lock = state_.containerLock(record.id);
+    if (auto fresh = state_.container(record.id)) {
+      record = *fresh;
+      refresh(record);
+    }
+  }
+  return records;
+}
+
+ExecSyncOutcome ContainerLifecycle::execSync(const std::string& idOrPrefix, const std::vector<std::string>& cmd,
+                                             std::chrono::seconds timeout) {
+  if (cmd.empty()) throw Error::invalidArgument("ExecSync: cmd is empty");
+  const auto record = status(idOrPrefix);
+  if (record.state != ContainerState::Running)
+    throw Error::failedPrecondition("container " + record.id + " is not running (" +
+                                    std::string(containerStateName(record.state)) + ")");
+  const auto cfg = config_.snapshot();
+  const auto spec = nlohmann::json::parse(storage::readWholeFile(state_.layout().bundleConfig(record.id)));
+  const auto process = oci::execProcessFromSpec(spec.at("process"), cmd, false);
+  const std::string scratch = state_.layout().execDir(record.id);
+  makeDirs(scratch);
+  const auto result =
+      oci::execSync(oci::resolveRuntime(*cfg, record.runtimeHandler), record.id, process, timeout, scratch);
+  // As CRI-O answers a timeout: not an RPC error, exit code -1 (the kubelet
+  // counts that as a failed probe).
+  if (result.timedOut) return {result.stdoutData, "command timed out", -1};
+  return {result.stdoutData, result.stderrData, result.exitCode};
+}
+
+void ContainerLifecycle::reopenLog(const std::string& idOrPrefix) {
+  const auto record = status(idOrPrefix);
+  if (record.state != ContainerState::Running)
+    throw Error::failedPrecondition("container " + record.id + " is not running");
+  oci::reopenLog(state_.layout().ctlFifo(record.id));
+}
+
+void ContainerLifecycle::updateResources(const std::string& idOrPrefix,
+                                         const rt::LinuxContainerResources& resources) {
+  const auto record = status(idOrPrefix);
+  if (record.state != ContainerState::Running && record.state != ContainerState::Created)
+    throw Error::failedPrecondition("container " + record.id + " is not running");
+  const auto cfg = config_.snapshot();
+  const auto runtimeInfo = oci::resolveRuntime(*cfg, record.runtimeHandler);
+  const auto linux = oci::resourcesSection(*cfg, cfg->runtimeHandler(runtimeInfo.name), resources,
+                                           oci::HostFacts::current());
+  oci::OciRuntime(runtimeInfo).update(record.id, linux);
+  auto updated = record;
+  *updated.config.mutable_linux()->mutable_resources() = resources;
+  auto lock = state_.containerLock(record.id);
+  if (state_.container(record.id)) state_.saveContainer(updated);
+}
+
+}  // namespace crix::cri

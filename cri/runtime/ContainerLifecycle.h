@@ -1,0 +1,68 @@
+// A container's life: CreateContainer (overlay rootfs, OCI bundle,
+// crix-conmon running `runc create`), StartContainer, StopContainer,
+// RemoveContainer, and what runs inside a live one (ExecSync, log reopen,
+// resource updates). How a container ended is read from crix-conmon's exit
+// file whenever the daemon looks (refresh()), so a container that exits
+// while the daemon is down is seen exactly as one that exits while it runs.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "cri/LiveConfig.h"
+#include "cri/api/Cri.h"
+#include "cri/state/RuntimeState.h"
+#include "storage/ImageStorage.h"
+
+namespace crix::cri {
+
+struct ExecSyncOutcome {
+  std::string stdoutBytes;
+  std::string stderrBytes;
+  int exitCode = 0;
+};
+
+class ContainerLifecycle {
+ public:
+  ContainerLifecycle(const LiveConfig& config, RuntimeState& state, storage::ImageStorage& images)
+      : config_(config), state_(state), images_(images) {}
+
+  std::string create(const runtime::v1::CreateContainerRequest& request);
+  void start(const std::string& idOrPrefix);
+  // The stop signal, then SIGKILL once `timeout` has passed. Idempotent.
+  void stop(const std::string& idOrPrefix, std::chrono::seconds timeout);
+  // For StopPodSandbox: the kubelet has already given the pod its grace
+  // period, so whatever still runs is killed.
+  void stopForPod(const std::string& id) { stop(id, std::chrono::seconds(0)); }
+  // Kills a live container first. Unknown IDs are not an error.
+  void remove(const std::string& idOrPrefix);
+
+  // The record, brought up to date with the exit file; NotFound when absent.
+  ContainerRecord status(const std::string& idOrPrefix);
+  std::vector<ContainerRecord> list();
+
+  ExecSyncOutcome execSync(const std::string& idOrPrefix, const std::vector<std::string>& cmd,
+                           std::chrono::seconds timeout);
+  void reopenLog(const std::string& idOrPrefix);
+  void updateResources(const std::string& idOrPrefix, const runtime::v1::LinuxContainerResources& resources);
+
+  // Reads the exit file into a live record; true when the record changed
+  // (and was saved). Call with the container's lock held.
+  bool refresh(ContainerRecord& record);
+  // Tears down what a (possibly half-made) container holds on the node: the
+  // runtime's state, the rootfs mount and layer, its directory and record.
+  void discard(const ContainerRecord& record);
+
+ private:
+  ContainerRecord mustFind(const std::string& idOrPrefix) const;
+  bool waitForExit(ContainerRecord& record, std::chrono::milliseconds limit);
+  void build(ContainerRecord& record, const PodRecord& pod, const storage::ImageRecord& image,
+             const config::Config& cfg);
+
+  const LiveConfig& config_;
+  RuntimeState& state_;
+  storage::ImageStorage& images_;
+};
+
+}  // namespace crix::cri

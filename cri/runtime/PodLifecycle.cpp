@@ -1,0 +1,164 @@
+#include "cri/runtime/PodLifecycle.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "core/Error.h"
+#include "core/Log.h"
+#include "cri/runtime/ContainerLifecycle.h"
+#include "cri/runtime/RandomId.h"
+#include "cri/runtime/WallClock.h"
+#include "cri/sandbox/PodHostname.h"
+#include "cri/sandbox/ResolvConf.h"
+#include "cri/sandbox/ShmMount.h"
+#include "oci/runtime/RuntimeHandlerInfo.h"
+
+namespace crix::cri {
+
+namespace rt = runtime::v1;
+
+namespace {
+
+std::string nodeHostname() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) throw Error::fromErrno("gethostname", errno);
+  return name;
+}
+
+void validate(const rt::PodSandboxConfig& config) {
+  if (!config.has_metadata()) throw Error::invalidArgument("PodSandboxConfig.metadata is required");
+  const auto& m = config.metadata();
+  if (m.name().empty()) throw Error::invalidArgument("PodSandboxConfig.metadata.name is required");
+  if (m.namespace_().empty()) throw Error::invalidArgument("PodSandboxConfig.metadata.namespace is required");
+  if (!config.hostname().empty()) sandbox::validatePodHostname(config.hostname());
+  if (config.linux().security_context().namespace_options().pid() == rt::TARGET)
+    throw Error::invalidArgument("a pod's PID namespace mode cannot be TARGET (only a container's can)");
+}
+
+}  // namespace
+
+std::string PodLifecycle::run(const rt::RunPodSandboxRequest& request) {
+  const auto cfg = config_.snapshot();
+  validate(request.config());
+  // Refuses unknown handlers before anything exists.
+  (void)oci::resolveRuntime(*cfg, request.runtime_handler());
+
+  PodRecord pod;
+  pod.id = randomId();
+  pod.config = request.config();
+  pod.runtimeHandler = request.runtime_handler();
+  pod.createdAtNanos = nowNanos();
+  pod.state = PodState::NotReady;
+  pod.complete = false;
+
+  auto lock = state_.podLock(pod.id);
+  state_.addPod(pod);
+  try {
+    setUp(pod);
+    pod.state = PodState::Ready;
+    pod.complete = true;
+    state_.savePod(pod);
+  } catch (const std::exception& e) {
+    log::warn("pod ", pod.id, " (", pod.nameKey(), ") failed to start; undoing: ", e.what());
+    try {
+      releaseNodeResources(pod);
+      discard(pod);
+    } catch (const std::exception& undo) {
+      log::error("undoing pod ", pod.id, ": ", undo.what(), "; it is removed at the next start");
+    }
+    throw;
+  }
+  log::info("pod ", pod.id, " (", pod.nameKey(), ") ready");
+  return pod.id;
+}
+
+void PodLifecycle::setUp(PodRecord& pod) {
+  const std::string dir = state_.layout().podDir(pod.id);
+  const bool hostNetwork = usesHostNetwork(pod.config);
+
+  pod.hostname = hostNetwork ? nodeHostname()
+                 : pod.config.hostname().empty() ? pod.id.substr(0, 12)
+                                                 : pod.config.hostname();
+  pod.hostnamePath = dir + "/hostname";
+  sandbox::writeHostnameFile(pod.hostnamePath, pod.hostname);
+  if (pod.config.has_dns_config()) {
+    pod.resolvConfPath = dir + "/resolv.conf";
+    sandbox::writeResolvConf(pod.resolvConfPath, pod.config.dns_config());
+  }
+
+  netns::PodNamespaceRequest ns;
+  ns.podId = pod.id;
+  ns.network = !hostNetwork;
+  ns.ipc = !usesHostIpc(pod.config);
+  ns.uts = !hostNetwork;
+  ns.pid = sharesPodPid(pod.config);
+  ns.hostname = pod.hostname;
+  // Recorded before pinning so that a failure part way can still release.
+  state_.savePod(pod);
+  const netns::PinnedNamespaces pinned = pinner_.pin(ns);
+  pod.netnsPath = pinned.network;
+  pod.ipcnsPath = pinned.ipc;
+  pod.utsnsPath = pinned.uts;
+  pod.pidnsPath = pinned.pid;
+  pod.pausePid = pinned.pausePid;
+  state_.savePod(pod);
+
+  if (!usesHostIpc(pod.config)) {
+    pod.shmPath = dir + "/shm";
+    state_.savePod(pod);
+    const auto& annotations = pod.config.annotations();
+    const auto size = annotations.find(sandbox::kShmSizeAnnotation);
+    sandbox::ShmMount(pod.shmPath, size == annotations.end() ? sandbox::kDefaultShmSize
+                                                             : sandbox::parseShmSize(size->second))
+        .release();
+  }
+}
+
+void PodLifecycle::releaseNodeResources(const PodRecord& pod) {
+  if (!pod.shmPath.empty()) sandbox::ShmMount::unmount(pod.shmPath);
+  pinner_.release(pod.id);
+}
+
+void PodLifecycle::discard(const PodRecord& pod) {
+  state_.forgetPod(pod.id);
+  std::error_code ec;
+  std::filesystem::remove_all(state_.layout().podDir(pod.id), ec);
+  if (ec) throw Error::internal("remove the directory of pod " + pod.id + ": " + ec.message());
+}
+
+void PodLifecycle::stop(const std::string& idOrPrefix) {
+  const auto found = state_.pod(idOrPrefix);
+  if (!found) {
+    log::debug("StopPodSandbox: pod ", idOrPrefix, " is already gone");
+    return;
+  }
+  auto lock = state_.podLock(found->id);
+  auto pod = state_.pod(found->id);
+  if (!pod) return;
+  for (const auto& ctr : state_.containersOfPod(pod->id)) containers_.stopForPod(ctr.id);
+  releaseNodeResources(*pod);
+  if (pod->state != PodState::NotReady) {
+    pod->state = PodState::NotReady;
+    state_.savePod(*pod);
+    log::info("pod ", pod->id, " stopped");
+  }
+}
+
+void PodLifecycle::remove(const std::string& idOrPrefix) {
+  const auto found = state_.pod(idOrPrefix);
+  if (!found) {
+    log::debug("RemovePodSandbox: pod ", idOrPrefix, " is already gone");
+    return;
+  }
+  auto lock = state_.podLock(found->id);
+  auto pod = state_.pod(found->id);
+  if (!pod) return;
+  // CRI: running containers are forcibly removed with the pod.
+  for (const auto& ctr : state_.containersOfPod(pod->id)) containers_.remove(ctr.id);
+  releaseNodeResources(*pod);
+  discard(*pod);
+  log::info("pod ", pod->id, " removed");
+}
+
+}  // namespace crix::cri

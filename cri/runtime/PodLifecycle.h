@@ -1,0 +1,45 @@
+// RunPodSandbox, StopPodSandbox and RemovePodSandbox. A pod without an infra
+// container is its pinned namespaces (netns/), its files under
+// <runroot>/pods/<id> (hostname, resolv.conf, the /dev/shm tmpfs) and its
+// record; setting it up is all or nothing.
+#pragma once
+
+#include <string>
+
+#include "cri/LiveConfig.h"
+#include "cri/api/Cri.h"
+#include "cri/state/RuntimeState.h"
+#include "netns/NamespacePinner.h"
+
+namespace crix::cri {
+
+class ContainerLifecycle;
+
+class PodLifecycle {
+ public:
+  PodLifecycle(const LiveConfig& config, RuntimeState& state, netns::NamespacePinner& pinner,
+               ContainerLifecycle& containers)
+      : config_(config), state_(state), pinner_(pinner), containers_(containers) {}
+
+  std::string run(const runtime::v1::RunPodSandboxRequest& request);
+  // Idempotent; an unknown pod is not an error (CRI: resources may already
+  // be reclaimed).
+  void stop(const std::string& idOrPrefix);
+  void remove(const std::string& idOrPrefix);
+
+  // Releases what a pod holds on the node (namespaces, shm mount). Safe to
+  // call again, and on a pod set up half way.
+  void releaseNodeResources(const PodRecord& pod);
+  // Removes a pod's record and directory; its containers must be gone.
+  void discard(const PodRecord& pod);
+
+ private:
+  void setUp(PodRecord& pod);
+
+  const LiveConfig& config_;
+  RuntimeState& state_;
+  netns::NamespacePinner& pinner_;
+  ContainerLifecycle& containers_;
+};
+
+}  // namespace crix::cri

@@ -1,0 +1,30 @@
+// ContainerStats and PodSandboxStats from the cgroups runc made (CPU,
+// memory) and the container's writable layer (bytes, inodes).
+#pragma once
+
+#include <vector>
+
+#include "cri/api/Cri.h"
+#include "cri/state/ContainerRecord.h"
+#include "cri/state/PodRecord.h"
+#include "storage/ImageStorage.h"
+
+namespace crix::cri {
+
+class StatsCollector {
+ public:
+  StatsCollector(storage::ImageStorage& images, std::string imageFsMountpoint)
+      : images_(images), imageFsMountpoint_(std::move(imageFsMountpoint)) {}
+
+  void fillContainer(const ContainerRecord& ctr, runtime::v1::ContainerStats* out) const;
+  // A pod has no cgroup of its own in crix (no infra container): its figures
+  // are its running containers' summed.
+  void fillPod(const PodRecord& pod, const std::vector<ContainerRecord>& containers,
+               runtime::v1::PodSandboxStats* out) const;
+
+ private:
+  storage::ImageStorage& images_;
+  std::string imageFsMountpoint_;
+};
+
+}  // namespace crix::cri

@@ -1,0 +1,77 @@
+// The daemon's pods and containers: an in-memory index over the records on
+// disk, with the name reservations CRI-O has (a second pod or container with
+// the same name is refused with AlreadyExists naming the holder). Every
+// change is written through atomically before it is visible.
+//
+// Records are handed out as copies. Callers that change one serialize on it
+// through podLock()/containerLock(), change the copy, and save it back.
+#pragma once
+
+#include <array>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cri/state/ContainerRecord.h"
+#include "cri/state/PodRecord.h"
+#include "cri/state/StateLayout.h"
+
+namespace crix::cri {
+
+class RuntimeState {
+ public:
+  explicit RuntimeState(StateLayout layout);
+
+  const StateLayout& layout() const { return layout_; }
+
+  // What is on disk, complete or not, for recovery at start. Unreadable
+  // records are logged and returned in `damaged` (their ids).
+  std::vector<PodRecord> readPodRecords(std::vector<std::string>* damaged) const;
+  std::vector<ContainerRecord> readContainerRecords(std::vector<std::string>* damaged) const;
+
+  // Puts records read at start back into the index (and their names), as
+  // they are on disk.
+  void adoptPod(const PodRecord& record);
+  void adoptContainer(const ContainerRecord& record, const PodRecord& pod);
+
+  // Reserves the pod's name and writes its record (creating its directory).
+  void addPod(const PodRecord& record);
+  void savePod(const PodRecord& record);
+  // Drops the record from memory and disk and frees the name. The caller
+  // removes the rest of the pod's directory.
+  void forgetPod(const std::string& id);
+  // By full ID or unique prefix; incomplete pods only when asked.
+  std::optional<PodRecord> pod(const std::string& idOrPrefix, bool includeIncomplete = false) const;
+  std::vector<PodRecord> pods() const;
+
+  void addContainer(const ContainerRecord& record, const PodRecord& pod);
+  void saveContainer(const ContainerRecord& record);
+  void forgetContainer(const std::string& id);
+  std::optional<ContainerRecord> container(const std::string& idOrPrefix, bool includeIncomplete = false) const;
+  std::vector<ContainerRecord> containers() const;
+  std::vector<ContainerRecord> containersOfPod(const std::string& podId) const;
+
+  // Serializes changes to one pod or one container. Never hold two of the
+  // same kind at once; a pod lock may be held while taking container locks.
+  std::unique_lock<std::mutex> podLock(const std::string& id);
+  std::unique_lock<std::mutex> containerLock(const std::string& id);
+
+ private:
+  template <class Record>
+  std::optional<Record> findByPrefix(const std::map<std::string, Record>& records, const std::string& key,
+                                     bool includeIncomplete, const char* what) const;
+
+  StateLayout layout_;
+  mutable std::mutex mutex_;
+  std::map<std::string, PodRecord> pods_;
+  std::map<std::string, ContainerRecord> containers_;
+  std::map<std::string, std::string> podNames_;        // name key -> id
+  std::map<std::string, std::string> containerNames_;  // name key -> id
+  std::map<std::string, std::string> containerNameOf_; // id -> name key
+  std::array<std::mutex, 64> podLocks_;
+  std::array<std::mutex, 64> containerLocks_;
+};
+
+}  // namespace crix::cri
