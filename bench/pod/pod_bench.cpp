@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <stdexcept>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -41,11 +42,10 @@ struct Samples {
   }
 };
 
+// Thrown, not exit()ed: the daemon and its containers are torn down by
+// DaemonProcess's destructor on the way out.
 void check(const grpc::Status& status, const char* what) {
-  if (!status.ok()) {
-    std::cerr << what << " failed: " << status.error_message() << "\n";
-    std::exit(1);
-  }
+  if (!status.ok()) throw std::runtime_error(std::string(what) + " failed: " + status.error_message());
 }
 
 long rssKiB(pid_t pid) {
@@ -69,7 +69,9 @@ std::vector<pid_t> monitorsOf(const std::string& runroot) {
     if (name != "crix-conmon") continue;
     std::ifstream cmd("/proc/" + std::to_string(pid) + "/cmdline");
     std::string args((std::istreambuf_iterator<char>(cmd)), {});
-    if (args.find(runroot) != std::string::npos) out.push_back(pid);
+    // Pause processes (pid-namespace holders) are not container monitors.
+    if (args.find(runroot) != std::string::npos && args.find(std::string("pause\0", 6)) == std::string::npos)
+      out.push_back(pid);
   }
   closedir(proc);
   return out;
@@ -83,6 +85,9 @@ rt::PodSandboxConfig podConfig(const std::string& name, const std::string& logDi
   m->set_uid("uid-" + name);
   pod.set_log_directory(logDir + "/" + name);
   pod.set_hostname(name);
+  // As the kubelet runs most pods: each container its own PID namespace
+  // (CRI's default, POD, needs a pause process per pod).
+  pod.mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_pid(rt::CONTAINER);
   return pod;
 }
 
@@ -105,7 +110,9 @@ PodTimes startPod(rt::RuntimeService::Stub& client, const std::string& name, con
   auto* c = createReq.mutable_config();
   c->mutable_metadata()->set_name("sleeper");
   c->mutable_image()->set_image(kImage);
-  c->add_command("sleep");
+  // The test image has only /bin/busybox and /bin/sh, no applet links.
+  c->add_command("/bin/busybox");
+  c->add_args("sleep");
   c->add_args("3600");
   c->set_log_path("sleeper.log");
   rt::CreateContainerResponse createResp;
@@ -157,7 +164,18 @@ void printPhases(const char* title, const std::vector<PodTimes>& times) {
 
 }  // namespace
 
+int run(int argc, char** argv);
+
 int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "crix-bench-pod: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+int run(int argc, char** argv) {
   int sequential = 50, parallel = 10, lifecycles = 50;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];

@@ -1,7 +1,5 @@
 #include "contrib/crixctl/ContainerCreate.h"
 
-#include <cstdlib>
-
 #include "contrib/crixctl/ContainerConfigFile.h"
 #include "contrib/crixctl/Duration.h"
 #include "contrib/crixctl/ImagePull.h"
@@ -11,12 +9,6 @@
 
 namespace crixctl {
 namespace {
-
-std::string flagOrEnv(const VerbContext& ctx, std::string_view name, const char* envVar) {
-  if (ctx.options.isSet(name)) return ctx.options.value(name);
-  const char* fromEnv = std::getenv(envVar);
-  return fromEnv ? fromEnv : ctx.options.value(name);
-}
 
 bool imagePresent(CriClient& client, const std::string& image) {
   runtime::v1::ImageStatusRequest request;
@@ -35,10 +27,7 @@ void pullIfAbsent(VerbContext& ctx, const std::string& image, const runtime::v1:
   runtime::v1::PullImageRequest request;
   request.mutable_image()->set_image(image);
   *request.mutable_image()->mutable_annotations() = spec.annotations();
-  const auto auth = registryAuth({.creds = flagOrEnv(ctx, "creds", "CRICTL_CREDS"),
-                                  .auth = flagOrEnv(ctx, "auth", "CRICTL_AUTH"),
-                                  .username = ctx.options.value("username")});
-  if (auth) *request.mutable_auth() = *auth;
+  if (const auto auth = registryAuth(ctx.options)) *request.mutable_auth() = *auth;
   if (podConfig) *request.mutable_sandbox_config() = *podConfig;
   const std::string timeoutText = ctx.options.value("pull-timeout");
   const auto timeout = timeoutText.empty() ? std::chrono::nanoseconds(0) : parseDuration(timeoutText);
@@ -53,34 +42,26 @@ void pullIfAbsent(VerbContext& ctx, const std::string& image, const runtime::v1:
 
 std::vector<OptionSpec> containerPullOptions(const std::string& noPullUsage, const std::string& withPullUsage) {
   using Kind = OptionSpec::Kind;
-  return {
-      {.name = "no-pull", .kind = Kind::Bool, .usage = noPullUsage},
-      {.name = "with-pull", .kind = Kind::Bool, .usage = withPullUsage},
-      {.name = "cancel-timeout",
-       .shortName = "T",
-       .kind = Kind::Value,
-       .usage = "Seconds to wait for a container create request to complete before cancelling the request",
-       .defaultValue = "0s",
-       .quoteDefault = false},
-      {.name = "creds",
-       .kind = Kind::Value,
-       .usage = "Use `USERNAME[:PASSWORD]` for accessing the registry",
-       .envVar = "CRICTL_CREDS"},
-      {.name = "auth",
-       .kind = Kind::Value,
-       .usage = "Use `AUTH_STRING` for accessing the registry. AUTH_STRING is a base64 encoded 'USERNAME[:PASSWORD]'",
-       .envVar = "CRICTL_AUTH"},
-      {.name = "username",
-       .shortName = "u",
-       .kind = Kind::Value,
-       .usage = "Use `USERNAME` for accessing the registry. The password will be requested on the command line"},
-      {.name = "pull-timeout",
-       .kind = Kind::Value,
-       .usage = "Maximum time to be used for pulling the image, disabled if set to 0s",
-       .defaultValue = "0s",
-       .quoteDefault = false,
-       .longAliases = {"pt"}},
-  };
+  return optionsOf({
+      registryAuthOptions("Use `USERNAME` for accessing the registry. The password will be requested on the command "
+                          "line"),
+      {
+          {.name = "no-pull", .kind = Kind::Bool, .usage = noPullUsage},
+          {.name = "with-pull", .kind = Kind::Bool, .usage = withPullUsage},
+          {.name = "cancel-timeout",
+           .shortName = "T",
+           .kind = Kind::Value,
+           .usage = "Seconds to wait for a container create request to complete before cancelling the request",
+           .defaultValue = "0s",
+           .quoteDefault = false},
+          {.name = "pull-timeout",
+           .kind = Kind::Value,
+           .usage = "Maximum time to be used for pulling the image, disabled if set to 0s",
+           .defaultValue = "0s",
+           .quoteDefault = false,
+           .longAliases = {"pt"}},
+      },
+  });
 }
 
 std::optional<std::chrono::nanoseconds> cancelTimeout(const VerbContext& ctx) {

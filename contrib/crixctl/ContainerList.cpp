@@ -19,7 +19,7 @@ runtime::v1::ContainerFilter containerFilter(const ContainerQuery& query) {
   }
   // --latest/--last look at every state.
   if (query.latest || query.last > 0) filter.clear_state();
-  for (const auto& [k, v] : parseLabels(query.labels)) (*filter.mutable_label_selector())[k] = v;
+  setParsedLabels(*filter.mutable_label_selector(), query.labels);
   return filter;
 }
 
@@ -87,7 +87,7 @@ std::vector<runtime::v1::PodSandbox> listPods(CriClient& client, const PodQuery&
   runtime::v1::PodSandboxFilter filter;
   filter.set_id(query.id);
   if (const auto state = podStateFromFlag(query.state)) filter.mutable_state()->set_state(*state);
-  for (const auto& [k, v] : parseLabels(query.labels)) (*filter.mutable_label_selector())[k] = v;
+  setParsedLabels(*filter.mutable_label_selector(), query.labels);
 
   runtime::v1::ListPodSandboxRequest request;
   *request.mutable_filter() = filter;

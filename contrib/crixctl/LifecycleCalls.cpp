@@ -1,7 +1,6 @@
 #include "contrib/crixctl/LifecycleCalls.h"
 
 #include <iostream>
-#include <set>
 
 #include "core/Error.h"
 
@@ -13,6 +12,31 @@ void requireId(const std::string& id) {
 }
 
 const std::string& shown(const std::string& id, const std::string& shownAs) { return shownAs.empty() ? id : shownAs; }
+
+template <class Request>
+Request forContainer(const std::string& id) {
+  Request request;
+  request.set_container_id(id);
+  return request;
+}
+
+template <class Request>
+Request forPod(const std::string& id) {
+  Request request;
+  request.set_pod_sandbox_id(id);
+  return request;
+}
+
+// Flushed at once, so that a script reading the output sees each ID as soon
+// as it is done even when a later one hangs.
+template <class Request, class Response>
+void callThenEcho(CriClient& client,
+                  grpc::Status (CriClient::RuntimeStub::*method)(grpc::ClientContext*, const Request&, Response*),
+                  const Request& request, const std::string& echo,
+                  std::optional<std::chrono::nanoseconds> limit = std::nullopt) {
+  client.call(client.runtime(), method, request, limit);
+  std::cout << echo << "\n" << std::flush;
+}
 
 }  // namespace
 
@@ -28,71 +52,39 @@ std::string runPodSandbox(CriClient& client, const runtime::v1::PodSandboxConfig
 
 void startContainer(CriClient& client, const std::string& id, const std::string& shownAs) {
   requireId(id);
-  runtime::v1::StartContainerRequest request;
-  request.set_container_id(id);
-  client.call(client.runtime(), &CriClient::RuntimeStub::StartContainer, request);
-  std::cout << shown(id, shownAs) << "\n" << std::flush;
+  callThenEcho(client, &CriClient::RuntimeStub::StartContainer,
+               forContainer<runtime::v1::StartContainerRequest>(id), shown(id, shownAs));
 }
 
 void stopContainer(CriClient& client, const std::string& id, std::int64_t graceSeconds,
                    const std::string& shownAs) {
   requireId(id);
   clilog::debug("Stopping container: ", id, " (timeout = ", graceSeconds, ")");
-  runtime::v1::StopContainerRequest request;
-  request.set_container_id(id);
+  auto request = forContainer<runtime::v1::StopContainerRequest>(id);
   request.set_timeout(graceSeconds);
   const auto limit = client.settings().timeout + std::chrono::seconds(std::max<std::int64_t>(graceSeconds, 0));
-  client.call(client.runtime(), &CriClient::RuntimeStub::StopContainer, request, limit);
-  std::cout << shown(id, shownAs) << "\n" << std::flush;
+  callThenEcho(client, &CriClient::RuntimeStub::StopContainer, request, shown(id, shownAs), limit);
 }
 
 void removeContainer(CriClient& client, const std::string& id, const std::string& shownAs) {
   requireId(id);
   clilog::debug("Removing container: ", id);
-  runtime::v1::RemoveContainerRequest request;
-  request.set_container_id(id);
-  client.call(client.runtime(), &CriClient::RuntimeStub::RemoveContainer, request);
-  std::cout << shown(id, shownAs) << "\n" << std::flush;
+  callThenEcho(client, &CriClient::RuntimeStub::RemoveContainer,
+               forContainer<runtime::v1::RemoveContainerRequest>(id), shown(id, shownAs));
 }
 
 void stopPodSandbox(CriClient& client, const std::string& id, const std::string& shownAs) {
   requireId(id);
   clilog::debug("Stopping pod sandbox: ", id);
-  runtime::v1::StopPodSandboxRequest request;
-  request.set_pod_sandbox_id(id);
-  client.call(client.runtime(), &CriClient::RuntimeStub::StopPodSandbox, request);
-  std::cout << "Stopped sandbox " << shown(id, shownAs) << "\n" << std::flush;
+  callThenEcho(client, &CriClient::RuntimeStub::StopPodSandbox, forPod<runtime::v1::StopPodSandboxRequest>(id),
+               "Stopped sandbox " + shown(id, shownAs));
 }
 
 void removePodSandbox(CriClient& client, const std::string& id, const std::string& shownAs) {
   requireId(id);
   clilog::debug("Removing pod sandbox: ", id);
-  runtime::v1::RemovePodSandboxRequest request;
-  request.set_pod_sandbox_id(id);
-  client.call(client.runtime(), &CriClient::RuntimeStub::RemovePodSandbox, request);
-  std::cout << "Removed sandbox " << shown(id, shownAs) << "\n" << std::flush;
-}
-
-void runAll(const std::vector<std::function<void()>>& steps) {
-  std::vector<crix::Error> errors;
-  for (const auto& step : steps) {
-    try {
-      step();
-    } catch (const crix::Error& e) {
-      errors.push_back(e);
-    }
-  }
-  if (errors.empty()) return;
-  if (errors.size() == 1) throw errors.front();
-  std::set<std::string> seen;
-  std::string joined;
-  for (const auto& e : errors) {
-    if (!seen.insert(e.what()).second) continue;
-    if (!joined.empty()) joined += ", ";
-    joined += e.what();
-  }
-  if (seen.size() == 1) throw crix::Error(errors.front().code(), joined);
-  throw crix::Error(errors.front().code(), "[" + joined + "]");
+  callThenEcho(client, &CriClient::RuntimeStub::RemovePodSandbox, forPod<runtime::v1::RemovePodSandboxRequest>(id),
+               "Removed sandbox " + shown(id, shownAs));
 }
 
 }  // namespace crixctl

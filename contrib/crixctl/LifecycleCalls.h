@@ -5,10 +5,8 @@
 
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "contrib/crixctl/CriClient.h"
 
@@ -31,10 +29,5 @@ void removeContainer(CriClient& client, const std::string& id, const std::string
 // Print "Stopped sandbox ID" / "Removed sandbox ID".
 void stopPodSandbox(CriClient& client, const std::string& id, const std::string& shownAs = "");
 void removePodSandbox(CriClient& client, const std::string& id, const std::string& shownAs = "");
-
-// Runs every step, even after one failed, then throws one crix::Error
-// carrying all messages: the one message for one failure, "[a, b]" for
-// several (k8s' error aggregate, which crictl's rm and rmp report).
-void runAll(const std::vector<std::function<void()>>& steps);
 
 }  // namespace crixctl

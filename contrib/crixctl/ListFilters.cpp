@@ -33,6 +33,10 @@ std::map<std::string, std::string> parseLabels(const std::vector<std::string>& p
   return labels;
 }
 
+void setParsedLabels(google::protobuf::Map<std::string, std::string>& into, const std::vector<std::string>& pairs) {
+  for (const auto& [key, value] : parseLabels(pairs)) into[key] = value;
+}
+
 struct NameMatcher::Impl {
   std::optional<std::regex> regex;
 };

@@ -17,6 +17,9 @@ namespace crixctl {
 // "key=value" each; anything else throws crix::Error (InvalidArgument)
 // "incorrectly specified label: X".
 std::map<std::string, std::string> parseLabels(const std::vector<std::string>& pairs);
+// The same pairs set in a protobuf map: a filter's label selector, or
+// (crictl words the error alike) an image's annotations.
+void setParsedLabels(google::protobuf::Map<std::string, std::string>& into, const std::vector<std::string>& pairs);
 
 // An unanchored regular expression as Go's MatchString applies it; an empty
 // pattern matches everything. Throws crix::Error (InvalidArgument) for a bad

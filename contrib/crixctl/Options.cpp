@@ -1,6 +1,7 @@
 #include "contrib/crixctl/Options.h"
 
 #include <charconv>
+#include <cstdlib>
 #include <utility>
 
 #include "core/Error.h"
@@ -136,6 +137,12 @@ ParsedOptions parseOptions(std::span<const OptionSpec> specs, std::span<const st
   return parsed;
 }
 
+std::vector<OptionSpec> optionsOf(std::initializer_list<std::vector<OptionSpec>> blocks) {
+  std::vector<OptionSpec> out;
+  for (const auto& block : blocks) out.insert(out.end(), block.begin(), block.end());
+  return out;
+}
+
 const OptionSpec& ParsedOptions::spec(std::string_view name) const {
   for (const auto& s : specs_) {
     if (s.name == name) return s;
@@ -159,6 +166,13 @@ std::optional<std::string> ParsedOptions::explicitValue(std::string_view name) c
 std::string ParsedOptions::value(std::string_view name) const {
   if (auto v = explicitValue(name)) return *v;
   return spec(name).defaultValue;
+}
+
+std::string ParsedOptions::valueOrEnv(std::string_view name) const {
+  if (isSet(name)) return value(name);
+  const std::string& envVar = spec(name).envVar;
+  const char* fromEnv = envVar.empty() ? nullptr : std::getenv(envVar.c_str());
+  return fromEnv ? fromEnv : value(name);
 }
 
 bool ParsedOptions::flag(std::string_view name) const { return value(name) == "true"; }

@@ -6,6 +6,7 @@
 // `exec ID ls -l` the `-l` belongs to the command, not to crixctl.
 #pragma once
 
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <span>
@@ -41,6 +42,9 @@ class ParsedOptions {
   bool isSet(std::string_view name) const;
   // The last value given, else the spec's default.
   std::string value(std::string_view name) const;
+  // The flag when given, else its spec's environment variable when set (as
+  // urfave/cli's EnvVars), else the default.
+  std::string valueOrEnv(std::string_view name) const;
   std::optional<std::string> explicitValue(std::string_view name) const;
   bool flag(std::string_view name) const;
   std::vector<std::string> values(std::string_view name) const;
@@ -57,6 +61,10 @@ class ParsedOptions {
   std::map<std::string, std::vector<std::string>, std::less<>> given_;
   std::vector<std::string> args_;
 };
+
+// A verb's flags put together from blocks several verbs share and its own;
+// the order does not matter, as help sorts them by name.
+std::vector<OptionSpec> optionsOf(std::initializer_list<std::vector<OptionSpec>> blocks);
 
 // Throws crix::Error (InvalidArgument) for an unknown flag or a missing
 // value, worded as urfave/cli words it.

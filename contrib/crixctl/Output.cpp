@@ -15,6 +15,10 @@ void printProtoAsYaml(const google::protobuf::Message& message) {
   printYaml(protoToSortedJson(message));
 }
 
+void printProtoAs(const google::protobuf::Message& message, std::string_view format) {
+  format == "json" ? printProtoAsJson(message) : printProtoAsYaml(message);
+}
+
 std::string goJsonText(const nlohmann::json& value) {
   const std::string text = value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
   std::string out;

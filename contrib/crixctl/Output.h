@@ -14,6 +14,8 @@ void printProtoAsJson(const google::protobuf::Message& message);
 // crictl's outputProtobufObjAsYAML: the same JSON as YAML, plus the blank
 // line crictl's Println leaves after the document.
 void printProtoAsYaml(const google::protobuf::Message& message);
+// One of the two by `format`, "json" or "yaml" (the caller has checked it).
+void printProtoAs(const google::protobuf::Message& message, std::string_view format);
 
 // Go's json.Marshal + json.Indent of a map: keys sorted, two-space indent,
 // and <, >, & (and U+2028/9) escaped as \u003c etc. like Go does.

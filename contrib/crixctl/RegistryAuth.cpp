@@ -78,4 +78,25 @@ std::optional<runtime::v1::AuthConfig> registryAuth(const AuthFlags& flags) {
   return std::nullopt;
 }
 
+std::vector<OptionSpec> registryAuthOptions(const std::string& usernameUsage) {
+  using Kind = OptionSpec::Kind;
+  return {
+      {.name = "creds",
+       .kind = Kind::Value,
+       .usage = "Use `USERNAME[:PASSWORD]` for accessing the registry",
+       .envVar = "CRICTL_CREDS"},
+      {.name = "auth",
+       .kind = Kind::Value,
+       .usage = "Use `AUTH_STRING` for accessing the registry. AUTH_STRING is a base64 encoded 'USERNAME[:PASSWORD]'",
+       .envVar = "CRICTL_AUTH"},
+      {.name = "username", .shortName = "u", .kind = Kind::Value, .usage = usernameUsage},
+  };
+}
+
+std::optional<runtime::v1::AuthConfig> registryAuth(const ParsedOptions& options) {
+  return registryAuth(AuthFlags{.creds = options.valueOrEnv("creds"),
+                                .auth = options.valueOrEnv("auth"),
+                                .username = options.value("username")});
+}
+
 }  // namespace crixctl

@@ -17,4 +17,14 @@ crix::Error rpcError(const grpc::Status& status);
 // code, the way Go's fmt.Errorf("...: %w", err) wraps.
 crix::Error wrapError(std::string_view context, const crix::Error& cause);
 
+// What `step` returns; its failure thrown again wrapped in `context`.
+template <class Step>
+decltype(auto) withContext(std::string_view context, Step&& step) {
+  try {
+    return step();
+  } catch (const crix::Error& e) {
+    throw wrapError(context, e);
+  }
+}
+
 }  // namespace crixctl

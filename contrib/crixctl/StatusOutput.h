@@ -1,4 +1,4 @@
-// The output of crictl's status-style verbs (info; later inspect, inspectp,
+// The output of crictl's status-style verbs (info, inspect, inspectp and
 // inspecti): one JSON document that merges the typed status with the
 // runtime's free-form verbose `info` map, whose values are themselves JSON.
 #pragma once
@@ -14,10 +14,10 @@
 namespace crixctl {
 
 struct StatusData {
-  std::optional<nlohmann::json> status;           // under "status"
-  std::optional<nlohmann::json> runtimeHandlers;  // under "runtimeHandlers"
-  std::optional<nlohmann::json> features;         // under "features"
-  std::map<std::string, std::string> info;        // merged at top level
+  std::optional<nlohmann::json> status{};           // under "status"
+  std::optional<nlohmann::json> runtimeHandlers{};  // under "runtimeHandlers"
+  std::optional<nlohmann::json> features{};         // under "features"
+  std::map<std::string, std::string> info{};        // merged at top level
 };
 
 // One entry prints as a bare object, several as a list (crictl's "old

@@ -27,6 +27,7 @@
 #include "oci/runtime/RuntimeHandlerInfo.h"
 #include "storage/AtomicFile.h"
 #include "storage/registry/ImageConfig.h"
+#include "storage/registry/ImageReference.h"
 
 namespace crix::cri {
 
@@ -79,6 +80,20 @@ std::string exitReason(const oci::ExitRecord& exit) {
   return exit.exitCode == 0 ? "Completed" : "Error";
 }
 
+// The name ContainerStatus shows: the tag the request named, normalized
+// ("busybox" is docker.io/library/busybox:latest); for a request by ID or
+// digest, the image's first tag.
+std::string shownImageName(const std::string& requested, const storage::ImageRecord& image) {
+  try {
+    const std::string normalized = registry::ImageReference::parse(requested).str();
+    for (const auto& tag : image.repoTags)
+      if (tag == normalized) return tag;
+  } catch (const Error&) {
+    // An ID or ID prefix: not a reference.
+  }
+  return image.repoTags.empty() ? requested : image.repoTags.front();
+}
+
 }  // namespace
 
 ContainerRecord ContainerLifecycle::mustFind(const std::string& idOrPrefix) const {
@@ -112,7 +127,7 @@ std::string ContainerLifecycle::create(const rt::CreateContainerRequest& request
   record.config = config;
   record.imageId = image->id;
   record.imageRef = image->repoDigests.empty() ? image->id : image->repoDigests.front();
-  record.imageName = image->repoTags.empty() ? config.image().image() : image->repoTags.front();
+  record.imageName = shownImageName(config.image().image(), *image);
   record.runtimeHandler = pod->runtimeHandler;
   record.createdAtNanos = nowNanos();
   record.state = ContainerState::Created;
@@ -237,7 +252,7 @@ void ContainerLifecycle::start(const std::string& idOrPrefix) {
   log::info("container ", record.id, " started");
 }
 
-bool ContainerLifecycle::refresh(ContainerRecord& record) {
+bool ContainerLifecycle::observe(ContainerRecord& record) const {
   if (record.state == ContainerState::Exited) return false;
   const auto exit = oci::readExitFile(state_.layout().exitFile(record.id));
   if (!exit) return false;
@@ -249,6 +264,11 @@ bool ContainerLifecycle::refresh(ContainerRecord& record) {
   // A container killed before it was started has no start time; CRI-O shows
   // the finish time as both.
   if (record.startedAtNanos == 0) record.startedAtNanos = record.finishedAtNanos;
+  return true;
+}
+
+bool ContainerLifecycle::refresh(ContainerRecord& record) {
+  if (!observe(record)) return false;
   state_.saveContainer(record);
   return true;
 }
@@ -344,9 +364,12 @@ void ContainerLifecycle::discard(const ContainerRecord& record) {
 
 ContainerRecord ContainerLifecycle::status(const std::string& idOrPrefix) {
   const auto found = mustFind(idOrPrefix);
-  auto lock = state_.containerLock(found.id);
+  auto lock = state_.tryContainerLock(found.id);
   auto record = mustFind(found.id);
-  refresh(record);
+  if (lock.owns_lock())
+    refresh(record);
+  else
+    observe(record);
   return record;
 }
 
@@ -354,7 +377,11 @@ std::vector<ContainerRecord> ContainerLifecycle::list() {
   auto records = state_.containers();
   for (auto& record : records) {
     if (record.state == ContainerState::Exited) continue;
-    auto lock = state_.containerLock(record.id);
+    auto lock = state_.tryContainerLock(record.id);
+    if (!lock.owns_lock()) {
+      observe(record);
+      continue;
+    }
     if (auto fresh = state_.container(record.id)) {
       record = *fresh;
       refresh(record);

@@ -50,6 +50,8 @@ class ContainerLifecycle {
   // Reads the exit file into a live record; true when the record changed
   // (and was saved). Call with the container's lock held.
   bool refresh(ContainerRecord& record);
+  // The same without saving, for readers that do not hold the lock.
+  bool observe(ContainerRecord& record) const;
   // Tears down what a (possibly half-made) container holds on the node: the
   // runtime's state, the rootfs mount and layer, its directory and record.
   void discard(const ContainerRecord& record);

@@ -6,7 +6,7 @@
 #include <iterator>
 
 #include "core/Error.h"
-#include "cri/sandbox/AtomicFile.h"
+#include "storage/AtomicFile.h"
 
 namespace crix::sandbox {
 
@@ -46,10 +46,10 @@ void writeResolvConf(const std::string& path, const runtime::v1::DNSConfig& dns,
     if (!in) throw Error::fromErrno("read the node's " + hostResolvConf + " for the pod's resolv.conf", errno);
     const std::string content{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     if (in.bad()) throw Error::internal("read the node's " + hostResolvConf + " for the pod's resolv.conf");
-    writeFileAtomically(path, content);
+    storage::writeFileAtomically(path, content);
     return;
   }
-  writeFileAtomically(path, resolvConfText(dns));
+  storage::writeFileAtomically(path, resolvConfText(dns));
 }
 
 }  // namespace crix::sandbox

@@ -214,4 +214,8 @@ std::unique_lock<std::mutex> RuntimeState::containerLock(const std::string& id) 
   return std::unique_lock(containerLocks_[std::hash<std::string>{}(id) % containerLocks_.size()]);
 }
 
+std::unique_lock<std::mutex> RuntimeState::tryContainerLock(const std::string& id) {
+  return std::unique_lock(containerLocks_[std::hash<std::string>{}(id) % containerLocks_.size()], std::try_to_lock);
+}
+
 }  // namespace crix::cri

@@ -57,6 +57,9 @@ class RuntimeState {
   // same kind at once; a pod lock may be held while taking container locks.
   std::unique_lock<std::mutex> podLock(const std::string& id);
   std::unique_lock<std::mutex> containerLock(const std::string& id);
+  // Not owned when someone else holds it (a StopContainer waiting out its
+  // timeout): readers then look without writing.
+  std::unique_lock<std::mutex> tryContainerLock(const std::string& id);
 
  private:
   template <class Record>

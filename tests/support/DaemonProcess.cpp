@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -123,6 +124,15 @@ void DaemonProcess::removeLeftovers() const {
       runProcess({"/usr/sbin/runc", "--root", runcRoot(), "kill", "--all", id, "KILL"}, std::chrono::seconds(10));
       runProcess({"/usr/sbin/runc", "--root", runcRoot(), "delete", "--force", id}, std::chrono::seconds(10));
     }
+  }
+  // Monitors and pause processes are not runc containers; they name their
+  // files under this dir on their command lines.
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    const auto name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(e.path() / "cmdline");
+    const std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (cmdline.find(dir_.path() + "/") != std::string::npos) ::kill(std::stoi(name), SIGKILL);
   }
   for (int pass = 0; pass < 3; ++pass) {
     const auto mounts = mountsUnder(dir_.path());

@@ -6,7 +6,6 @@
 #include "contrib/crixctl/ContainerCreate.h"
 #include "contrib/crixctl/IdResolver.h"
 #include "contrib/crixctl/Verb.h"
-#include "core/Error.h"
 
 namespace crixctl {
 namespace {
@@ -16,15 +15,12 @@ int runCreate(VerbContext& ctx) {
   const bool withPull = shouldPull(ctx, ctx.settings.pullImageOnCreate);
   if (withPull) ctx.client.images();
   ctx.client.runtime();
-  std::string id;
-  try {
-    id = createContainer(ctx, {.podId = resolvePodId(ctx.client, ctx.args()[0]),
-                               .containerConfigPath = ctx.args()[1],
-                               .podConfigPath = ctx.args()[2],
-                               .withPull = withPull});
-  } catch (const crix::Error& e) {
-    throw wrapError("creating container", e);
-  }
+  const std::string id = withContext("creating container", [&] {
+    return createContainer(ctx, {.podId = resolvePodId(ctx.client, ctx.args()[0]),
+                                 .containerConfigPath = ctx.args()[1],
+                                 .podConfigPath = ctx.args()[2],
+                                 .withPull = withPull});
+  });
   std::cout << id << "\n";
   return 0;
 }

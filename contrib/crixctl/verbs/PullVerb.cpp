@@ -1,11 +1,11 @@
 // `crixctl pull NAME[:TAG|@DIGEST]`: has the runtime pull an image, then
 // prints crictl's "Image is up to date for <image ID>". Against crix a
 // progress line runs on stderr meanwhile, when stderr is a terminal.
-#include <cstdlib>
 #include <iostream>
 
 #include "contrib/crixctl/Duration.h"
 #include "contrib/crixctl/ImagePull.h"
+#include "contrib/crixctl/ListFilters.h"
 #include "contrib/crixctl/PodSandboxConfigFile.h"
 #include "contrib/crixctl/PullProgressLine.h"
 #include "contrib/crixctl/RegistryAuth.h"
@@ -15,28 +15,9 @@
 namespace crixctl {
 namespace {
 
-// The flag's value, else its environment variable (crictl's EnvVars).
-std::string flagOrEnv(const VerbContext& ctx, std::string_view name, const char* envVar) {
-  if (ctx.options.isSet(name)) return ctx.options.value(name);
-  const char* fromEnv = std::getenv(envVar);
-  return fromEnv ? fromEnv : ctx.options.value(name);
-}
-
 std::chrono::nanoseconds pullTimeout(const VerbContext& ctx) {
-  const std::string text = flagOrEnv(ctx, "pull-timeout", "CRICTL_PULL_TIMEOUT");
+  const std::string text = ctx.options.valueOrEnv("pull-timeout");
   return text.empty() ? std::chrono::nanoseconds(0) : parseDuration(text);
-}
-
-// "key=value" pairs; anything else is refused, as crictl refuses it.
-google::protobuf::Map<std::string, std::string> annotations(const VerbContext& ctx) {
-  google::protobuf::Map<std::string, std::string> out;
-  for (const auto& pair : ctx.options.values("annotation")) {
-    const auto eq = pair.find('=');
-    if (eq == std::string::npos || pair.find('=', eq + 1) != std::string::npos)
-      throw crix::Error::invalidArgument("incorrectly specified label: " + pair);
-    out[pair.substr(0, eq)] = pair.substr(eq + 1);
-  }
-  return out;
 }
 
 int runPull(VerbContext& ctx) {
@@ -47,18 +28,12 @@ int runPull(VerbContext& ctx) {
   ctx.client.images();  // connect first, as crictl does, so a dead runtime is the error reported
   runtime::v1::PullImageRequest request;
   request.mutable_image()->set_image(image);
-  const auto auth = registryAuth({.creds = flagOrEnv(ctx, "creds", "CRICTL_CREDS"),
-                                  .auth = flagOrEnv(ctx, "auth", "CRICTL_AUTH"),
-                                  .username = ctx.options.value("username")});
-  if (auth) *request.mutable_auth() = *auth;
+  if (const auto auth = registryAuth(ctx.options)) *request.mutable_auth() = *auth;
   if (ctx.options.isSet("pod-config")) {
-    try {
-      *request.mutable_sandbox_config() = loadPodSandboxConfig(ctx.options.value("pod-config"));
-    } catch (const crix::Error& e) {
-      throw wrapError("load podSandboxConfig", e);
-    }
+    *request.mutable_sandbox_config() = withContext(
+        "load podSandboxConfig", [&] { return loadPodSandboxConfig(ctx.options.value("pod-config")); });
   }
-  *request.mutable_image()->mutable_annotations() = annotations(ctx);
+  setParsedLabels(*request.mutable_image()->mutable_annotations(), ctx.options.values("annotation"));
   const auto timeout = pullTimeout(ctx);
   if (timeout.count() < 0) throw crix::Error::invalidArgument("timeout should be bigger than 0");
 
@@ -83,22 +58,10 @@ Verb makePullVerb() {
       .name = "pull",
       .usage = "Pull an image from a registry",
       .argsUsage = "NAME[:TAG|@DIGEST]",
-      .options =
+      .options = optionsOf({
+          registryAuthOptions("Use `USERNAME` for accessing the registry. The password is asked for on the terminal, "
+                              "or read as one line from stdin when that is not a terminal"),
           {
-              {.name = "creds",
-               .kind = Kind::Value,
-               .usage = "Use `USERNAME[:PASSWORD]` for accessing the registry",
-               .envVar = "CRICTL_CREDS"},
-              {.name = "auth",
-               .kind = Kind::Value,
-               .usage = "Use `AUTH_STRING` for accessing the registry. AUTH_STRING is a base64 encoded "
-                        "'USERNAME[:PASSWORD]'",
-               .envVar = "CRICTL_AUTH"},
-              {.name = "username",
-               .shortName = "u",
-               .kind = Kind::Value,
-               .usage = "Use `USERNAME` for accessing the registry. The password is asked for on the terminal, "
-                        "or read as one line from stdin when that is not a terminal"},
               {.name = "pod-config",
                .kind = Kind::Value,
                .usage = "Use `pod-config.[json|yaml]` to override the pull context"},
@@ -115,6 +78,7 @@ Verb makePullVerb() {
                .quoteDefault = false,
                .longAliases = {"pt"}},
           },
+      }),
       .run = runPull,
   };
 }

@@ -9,8 +9,9 @@
 
 #include "contrib/crixctl/IdResolver.h"
 #include "contrib/crixctl/LifecycleCalls.h"
+#include "contrib/crixctl/Removal.h"
+#include "contrib/crixctl/StatusCalls.h"
 #include "contrib/crixctl/Verb.h"
-#include "core/Error.h"
 
 namespace crixctl {
 namespace {
@@ -29,28 +30,13 @@ std::vector<std::string> logFiles(const std::string& logPath) {
 
 void removeOne(VerbContext& ctx, const std::string& given) {
   const std::string id = resolveContainerId(ctx.client, given);
-  runtime::v1::ContainerStatusRequest request;
-  request.set_container_id(id);
-  runtime::v1::ContainerStatusResponse status;
-  try {
-    status = ctx.client.call(ctx.client.runtime(), &CriClient::RuntimeStub::ContainerStatus, request);
-  } catch (const crix::Error& e) {
-    throw wrapError("getting container status \"" + id + "\"", e);
-  }
+  const auto status =
+      withContext("getting container status \"" + id + "\"", [&] { return containerStatus(ctx.client, id); });
   if (status.status().state() == runtime::v1::CONTAINER_RUNNING) {
-    if (!ctx.options.flag("force"))
-      throw crix::Error::failedPrecondition("container \"" + given + "\" is running, please stop it first");
-    try {
-      stopContainer(ctx.client, id, 0, given);
-    } catch (const crix::Error& e) {
-      throw wrapError("stopping the container \"" + id + "\"", e);
-    }
+    refuseUnlessForced(ctx, "container \"" + given + "\"");
+    withContext("stopping the container \"" + id + "\"", [&] { stopContainer(ctx.client, id, 0, given); });
   }
-  try {
-    removeContainer(ctx.client, id, given);
-  } catch (const crix::Error& e) {
-    throw wrapError("removing container \"" + id + "\"", e);
-  }
+  withContext("removing container \"" + id + "\"", [&] { removeContainer(ctx.client, id, given); });
   const std::string& logPath = status.status().log_path();
   if (ctx.options.flag("keep-logs") || logPath.empty()) return;
   for (const auto& file : logFiles(logPath)) {
@@ -61,24 +47,18 @@ void removeOne(VerbContext& ctx, const std::string& given) {
   }
 }
 
+std::vector<std::string> allContainers(CriClient& client) {
+  const auto listed =
+      client.call(client.runtime(), &CriClient::RuntimeStub::ListContainers, runtime::v1::ListContainersRequest{});
+  std::vector<std::string> ids;
+  for (const auto& c : listed.containers()) ids.push_back(c.id());
+  return ids;
+}
+
 int runRm(VerbContext& ctx) {
-  std::vector<std::string> ids = ctx.args();
-  if (ctx.options.flag("all")) {
-    runtime::v1::ListContainersResponse listed =
-        ctx.client.call(ctx.client.runtime(), &CriClient::RuntimeStub::ListContainers, runtime::v1::ListContainersRequest{});
-    ids.clear();
-    for (const auto& c : listed.containers()) ids.push_back(c.id());
-    if (ids.empty()) {
-      clilog::write(clilog::Level::Info, "No containers to remove");
-      return 0;
-    }
-  }
-  if (ids.empty()) return ctx.showHelp();
-  ctx.client.runtime();
-  std::vector<std::function<void()>> steps;
-  for (const auto& id : ids) steps.push_back([&ctx, id] { removeOne(ctx, id); });
-  runAll(steps);
-  return 0;
+  return removeEach(ctx, {.listAll = [&ctx] { return allContainers(ctx.client); },
+                          .noneListed = "No containers to remove",
+                          .removeOne = [&ctx](const std::string& given) { removeOne(ctx, given); }});
 }
 
 }  // namespace

@@ -4,7 +4,6 @@
 #include "contrib/crixctl/LifecycleCalls.h"
 #include "contrib/crixctl/PodSandboxConfigFile.h"
 #include "contrib/crixctl/Verb.h"
-#include "core/Error.h"
 
 namespace crixctl {
 namespace {
@@ -14,36 +13,19 @@ int runRun(VerbContext& ctx) {
   const bool withPull = shouldPull(ctx, !ctx.settings.disablePullOnRun);
   if (withPull) ctx.client.images();
   ctx.client.runtime();
-  try {
-    runtime::v1::PodSandboxConfig podConfig;
-    try {
-      podConfig = loadPodSandboxConfig(ctx.args()[1]);
-    } catch (const crix::Error& e) {
-      throw wrapError("load podSandboxConfig", e);
-    }
-    std::string podId;
-    try {
-      podId = runPodSandbox(ctx.client, podConfig, ctx.options.value("runtime"), cancelTimeout(ctx));
-    } catch (const crix::Error& e) {
-      throw wrapError("run pod sandbox", e);
-    }
-    std::string containerId;
-    try {
-      containerId = createContainer(ctx, {.podId = podId,
-                                          .containerConfigPath = ctx.args()[0],
-                                          .podConfigPath = ctx.args()[1],
-                                          .withPull = withPull});
-    } catch (const crix::Error& e) {
-      throw wrapError("creating container failed", e);
-    }
-    try {
-      startContainer(ctx.client, containerId);
-    } catch (const crix::Error& e) {
-      throw wrapError("starting the container \"" + containerId + "\"", e);
-    }
-  } catch (const crix::Error& e) {
-    throw wrapError("running container", e);
-  }
+  withContext("running container", [&] {
+    const auto podConfig = withContext("load podSandboxConfig", [&] { return loadPodSandboxConfig(ctx.args()[1]); });
+    const std::string podId = withContext("run pod sandbox", [&] {
+      return runPodSandbox(ctx.client, podConfig, ctx.options.value("runtime"), cancelTimeout(ctx));
+    });
+    const std::string containerId = withContext("creating container failed", [&] {
+      return createContainer(ctx, {.podId = podId,
+                                   .containerConfigPath = ctx.args()[0],
+                                   .podConfigPath = ctx.args()[1],
+                                   .withPull = withPull});
+    });
+    withContext("starting the container \"" + containerId + "\"", [&] { startContainer(ctx.client, containerId); });
+  });
   return 0;
 }
 

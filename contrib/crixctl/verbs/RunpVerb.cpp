@@ -6,7 +6,6 @@
 #include "contrib/crixctl/LifecycleCalls.h"
 #include "contrib/crixctl/PodSandboxConfigFile.h"
 #include "contrib/crixctl/Verb.h"
-#include "core/Error.h"
 
 namespace crixctl {
 namespace {
@@ -15,18 +14,10 @@ int runRunp(VerbContext& ctx) {
   if (ctx.args().size() != 1 || ctx.args().front().empty()) return ctx.showHelp();
   const auto timeout = cancelTimeout(ctx);
   ctx.client.runtime();  // a dead runtime is the error to report, before the file's
-  runtime::v1::PodSandboxConfig config;
-  try {
-    config = loadPodSandboxConfig(ctx.args().front());
-  } catch (const crix::Error& e) {
-    throw wrapError("load podSandboxConfig", e);
-  }
-  std::string podId;
-  try {
-    podId = runPodSandbox(ctx.client, config, ctx.options.value("runtime"), timeout);
-  } catch (const crix::Error& e) {
-    throw wrapError("run pod sandbox", e);
-  }
+  const auto config =
+      withContext("load podSandboxConfig", [&] { return loadPodSandboxConfig(ctx.args().front()); });
+  const std::string podId = withContext(
+      "run pod sandbox", [&] { return runPodSandbox(ctx.client, config, ctx.options.value("runtime"), timeout); });
   std::cout << podId << "\n";
   return 0;
 }

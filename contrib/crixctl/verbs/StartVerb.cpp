@@ -1,4 +1,5 @@
 // `crixctl start ID...`: starts created containers, printing each ID.
+#include "contrib/crixctl/EachId.h"
 #include "contrib/crixctl/IdResolver.h"
 #include "contrib/crixctl/LifecycleCalls.h"
 #include "contrib/crixctl/Verb.h"
@@ -9,13 +10,9 @@ namespace {
 
 int runStart(VerbContext& ctx) {
   if (ctx.args().empty()) throw crix::Error::invalidArgument("ID cannot be empty");
-  for (const auto& given : ctx.args()) {
-    try {
-      startContainer(ctx.client, resolveContainerId(ctx.client, given), given);
-    } catch (const crix::Error& e) {
-      throw wrapError("starting the container \"" + given + "\"", e);
-    }
-  }
+  forEachIdUntilFailure(ctx.args(), "starting the container", [&ctx](const std::string& given) {
+    startContainer(ctx.client, resolveContainerId(ctx.client, given), given);
+  });
   return 0;
 }
 

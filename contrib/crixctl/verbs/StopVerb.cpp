@@ -2,6 +2,7 @@
 // containers (SIGTERM, then SIGKILL after the grace period), printing each ID.
 #include <iostream>
 
+#include "contrib/crixctl/EachId.h"
 #include "contrib/crixctl/IdResolver.h"
 #include "contrib/crixctl/LifecycleCalls.h"
 #include "contrib/crixctl/Verb.h"
@@ -13,12 +14,9 @@ namespace {
 std::vector<std::string> runningContainers(CriClient& client) {
   runtime::v1::ListContainersRequest request;
   request.mutable_filter()->mutable_state()->set_state(runtime::v1::CONTAINER_RUNNING);
-  runtime::v1::ListContainersResponse response;
-  try {
-    response = client.call(client.runtime(), &CriClient::RuntimeStub::ListContainers, request);
-  } catch (const crix::Error& e) {
-    throw wrapError("listing containers", e);
-  }
+  const auto response = withContext("listing containers", [&] {
+    return client.call(client.runtime(), &CriClient::RuntimeStub::ListContainers, request);
+  });
   std::vector<std::string> ids;
   for (const auto& c : response.containers()) ids.push_back(c.id());
   return ids;
@@ -42,13 +40,9 @@ int runStop(VerbContext& ctx) {
     ids = ctx.args();
   }
   const auto grace = ctx.options.integer("timeout");
-  for (const auto& given : ids) {
-    try {
-      stopContainer(ctx.client, resolveContainerId(ctx.client, given), grace, given);
-    } catch (const crix::Error& e) {
-      throw wrapError("stopping the container \"" + given + "\"", e);
-    }
-  }
+  forEachIdUntilFailure(ids, "stopping the container", [&ctx, grace](const std::string& given) {
+    stopContainer(ctx.client, resolveContainerId(ctx.client, given), grace, given);
+  });
   return 0;
 }
 

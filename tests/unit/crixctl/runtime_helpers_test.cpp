@@ -7,9 +7,9 @@
 #include <ctime>
 
 #include "contrib/crixctl/ContainerConfigFile.h"
+#include "contrib/crixctl/EachId.h"
 #include "contrib/crixctl/GoTime.h"
 #include "contrib/crixctl/IdResolver.h"
-#include "contrib/crixctl/LifecycleCalls.h"
 #include "contrib/crixctl/ListFilters.h"
 #include "contrib/crixctl/StatusJson.h"
 #include "core/Error.h"
