@@ -110,6 +110,7 @@ grpc::Status RuntimeServiceImpl::PodSandboxStatus(grpc::ServerContext*, const v1
           {"namespaces", {{"network", pod->netnsPath}, {"ipc", pod->ipcnsPath}, {"uts", pod->utsnsPath},
                           {"pid", pod->pidnsPath}}},
           {"pausePid", pod->pausePid},
+          {"infraContainerId", pod->infraContainerId},
           {"resolvConfPath", pod->resolvConfPath},
           {"shmPath", pod->shmPath},
       };

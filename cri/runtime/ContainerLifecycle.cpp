@@ -118,29 +118,58 @@ std::string ContainerLifecycle::create(const rt::CreateContainerRequest& request
   if (pod->state != PodState::Ready)
     throw Error::failedPrecondition("pod sandbox " + pod->id + " is not ready (it was stopped)");
 
-  const auto image = images_.lookup(config.image().image(), loadRegistries(*cfg));
+  return createIn(*pod, config, false, *cfg);
+}
+
+std::string ContainerLifecycle::createInfra(const PodRecord& pod, const config::Config& cfg) {
+  rt::ContainerConfig config;
+  config.mutable_metadata()->set_name("POD");
+  config.mutable_metadata()->set_attempt(pod.config.metadata().attempt());
+  config.mutable_image()->set_image(cfg.image.pause_image);
+  config.add_command(cfg.image.pause_command);
+  *config.mutable_labels() = pod.config.labels();
+  *config.mutable_annotations() = pod.config.annotations();
+  auto* sc = config.mutable_linux()->mutable_security_context();
+  *sc->mutable_namespace_options() = pod.config.linux().security_context().namespace_options();
+  sc->set_readonly_rootfs(true);
+  if (!images_.lookup(cfg.image.pause_image, loadRegistries(cfg))) {
+    log::info("pulling the pause image ", cfg.image.pause_image, " for pod ", pod.id);
+    storage::PullRequest pull;
+    pull.image = cfg.image.pause_image;
+    pull.pinned = true;
+    images_.pull(pull, loadRegistries(cfg));
+  }
+  const std::string id = createIn(pod, config, true, cfg);
+  start(id);
+  return id;
+}
+
+std::string ContainerLifecycle::createIn(const PodRecord& pod, const rt::ContainerConfig& config, bool infra,
+                                         const config::Config& cfg) {
+  const auto image = images_.lookup(config.image().image(), loadRegistries(cfg));
   if (!image) throw Error::notFound("image \"" + config.image().image() + "\" not found; pull it first");
 
   ContainerRecord record;
   record.id = randomId();
-  record.podId = pod->id;
+  record.infra = infra;
+  record.podId = pod.id;
   record.config = config;
   record.imageId = image->id;
   record.imageRef = image->repoDigests.empty() ? image->id : image->repoDigests.front();
   record.imageName = shownImageName(config.image().image(), *image);
-  record.runtimeHandler = pod->runtimeHandler;
+  record.runtimeHandler = pod.runtimeHandler;
   record.createdAtNanos = nowNanos();
   record.state = ContainerState::Created;
   record.complete = false;
 
   auto lock = state_.containerLock(record.id);
-  state_.addContainer(record, *pod);
+  state_.addContainer(record, pod);
   try {
-    build(record, *pod, *image, *cfg);
+    build(record, pod, *image, cfg);
     record.complete = true;
     state_.saveContainer(record);
   } catch (const std::exception& e) {
-    log::warn("container ", record.id, " (", record.nameKey(*pod), ") failed to be created; undoing: ", e.what());
+    log::warn("container ", record.id, " (", record.nameKey(pod), ") failed to be created; undoing: ", e.what());
     try {
       discard(record);
     } catch (const std::exception& undo) {
@@ -148,7 +177,7 @@ std::string ContainerLifecycle::create(const rt::CreateContainerRequest& request
     }
     throw;
   }
-  log::info("container ", record.id, " (", record.nameKey(*pod), ") created, pid ", record.pid);
+  log::info("container ", record.id, " (", record.nameKey(pod), ") created, pid ", record.pid);
   return record.id;
 }
 

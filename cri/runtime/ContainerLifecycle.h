@@ -29,6 +29,10 @@ class ContainerLifecycle {
       : config_(config), state_(state), images_(images) {}
 
   std::string create(const runtime::v1::CreateContainerRequest& request);
+  // The pod's infra container from pause_image running pause_command,
+  // created and started (drop_infra_ctr = false). Called while the pod is
+  // being set up, with its lock held. Pulls pause_image when absent.
+  std::string createInfra(const PodRecord& pod, const config::Config& cfg);
   void start(const std::string& idOrPrefix);
   // The stop signal, then SIGKILL once `timeout` has passed. Idempotent.
   void stop(const std::string& idOrPrefix, std::chrono::seconds timeout);
@@ -59,6 +63,8 @@ class ContainerLifecycle {
  private:
   ContainerRecord mustFind(const std::string& idOrPrefix) const;
   bool waitForExit(ContainerRecord& record, std::chrono::milliseconds limit);
+  std::string createIn(const PodRecord& pod, const runtime::v1::ContainerConfig& config, bool infra,
+                       const config::Config& cfg);
   void build(ContainerRecord& record, const PodRecord& pod, const storage::ImageRecord& image,
              const config::Config& cfg);
 

@@ -55,13 +55,14 @@ std::string PodLifecycle::run(const rt::RunPodSandboxRequest& request) {
   auto lock = state_.podLock(pod.id);
   state_.addPod(pod);
   try {
-    setUp(pod);
+    setUp(pod, *cfg);
     pod.state = PodState::Ready;
     pod.complete = true;
     state_.savePod(pod);
   } catch (const std::exception& e) {
     log::warn("pod ", pod.id, " (", pod.nameKey(), ") failed to start; undoing: ", e.what());
     try {
+      for (const auto& ctr : state_.containersOfPod(pod.id)) containers_.discard(ctr);
       releaseNodeResources(pod);
       discard(pod);
     } catch (const std::exception& undo) {
@@ -73,7 +74,7 @@ std::string PodLifecycle::run(const rt::RunPodSandboxRequest& request) {
   return pod.id;
 }
 
-void PodLifecycle::setUp(PodRecord& pod) {
+void PodLifecycle::setUp(PodRecord& pod, const config::Config& cfg) {
   const std::string dir = state_.layout().podDir(pod.id);
   const bool hostNetwork = usesHostNetwork(pod.config);
 
@@ -92,7 +93,10 @@ void PodLifecycle::setUp(PodRecord& pod) {
   ns.network = !hostNetwork;
   ns.ipc = !usesHostIpc(pod.config);
   ns.uts = !hostNetwork;
-  ns.pid = sharesPodPid(pod.config);
+  // An infra container holds a shared PID namespace itself; without one a
+  // pause process does (netns/).
+  const bool infra = !cfg.runtime.drop_infra_ctr;
+  ns.pid = sharesPodPid(pod.config) && !infra;
   ns.hostname = pod.hostname;
   // Recorded before pinning so that a failure part way can still release.
   state_.savePod(pod);
@@ -112,6 +116,17 @@ void PodLifecycle::setUp(PodRecord& pod) {
     sandbox::ShmMount(pod.shmPath, size == annotations.end() ? sandbox::kDefaultShmSize
                                                              : sandbox::parseShmSize(size->second))
         .release();
+    state_.savePod(pod);
+  }
+
+  if (infra) {
+    pod.infraContainerId = containers_.createInfra(pod, cfg);
+    state_.savePod(pod);
+    if (sharesPodPid(pod.config)) {
+      const auto infraRecord = containers_.status(pod.infraContainerId);
+      pod.pidnsPath = "/proc/" + std::to_string(infraRecord.pid) + "/ns/pid";
+      state_.savePod(pod);
+    }
   }
 }
 

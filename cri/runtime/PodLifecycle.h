@@ -34,7 +34,7 @@ class PodLifecycle {
   void discard(const PodRecord& pod);
 
  private:
-  void setUp(PodRecord& pod);
+  void setUp(PodRecord& pod, const config::Config& cfg);
 
   const LiveConfig& config_;
   RuntimeState& state_;

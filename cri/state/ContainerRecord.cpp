@@ -52,6 +52,7 @@ nlohmann::json toJson(const ContainerRecord& r) {
       {"cgroups_path", r.cgroupsPath},
       {"monitor_cgroup", r.monitorCgroup},
       {"stop_signal", r.stopSignal},
+      {"infra", r.infra},
   };
 }
 
@@ -78,6 +79,7 @@ ContainerRecord containerRecordFromJson(const nlohmann::json& j) {
     r.cgroupsPath = j.value("cgroups_path", "");
     r.monitorCgroup = j.value("monitor_cgroup", "");
     r.stopSignal = j.value("stop_signal", 15);
+    r.infra = j.value("infra", false);
     return r;
   } catch (const nlohmann::json::exception& e) {
     throw Error::dataLoss(std::string("container record: ") + e.what());

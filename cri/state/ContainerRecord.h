@@ -38,6 +38,9 @@ struct ContainerRecord {
   std::string cgroupsPath;  // runc's linux.cgroupsPath
   std::string monitorCgroup;  // crix-conmon's own cgroup; "" when it stayed in the daemon's
   int stopSignal = 15;
+  // The pod's infra container (crio.conf drop_infra_ctr = false): kept out
+  // of ListContainers, as CRI-O does, and removed with its pod.
+  bool infra = false;
 
   // Unique within the node: k8s_NAME_PODNAME_PODNAMESPACE_PODUID_ATTEMPT.
   std::string nameKey(const PodRecord& pod) const;

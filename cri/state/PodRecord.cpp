@@ -42,6 +42,7 @@ nlohmann::json toJson(const PodRecord& r) {
       {"utsns", r.utsnsPath},
       {"pidns", r.pidnsPath},
       {"pause_pid", r.pausePid},
+      {"infra_container", r.infraContainerId},
       {"hostname", r.hostname},
       {"resolv_conf", r.resolvConfPath},
       {"hostname_file", r.hostnamePath},
@@ -63,6 +64,7 @@ PodRecord podRecordFromJson(const nlohmann::json& j) {
     r.utsnsPath = j.value("utsns", "");
     r.pidnsPath = j.value("pidns", "");
     r.pausePid = j.value("pause_pid", 0);
+    r.infraContainerId = j.value("infra_container", "");
     r.hostname = j.value("hostname", "");
     r.resolvConfPath = j.value("resolv_conf", "");
     r.hostnamePath = j.value("hostname_file", "");

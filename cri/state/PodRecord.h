@@ -29,6 +29,9 @@ struct PodRecord {
   std::string utsnsPath;
   std::string pidnsPath;
   int pausePid = 0;
+  // With drop_infra_ctr = false: the pod's infra container, which then holds
+  // the shared PID namespace instead of a pause process.
+  std::string infraContainerId;
 
   std::string hostname;
   std::string resolvConfPath;  // "" when the pod has none

@@ -194,7 +194,7 @@ std::vector<ContainerRecord> RuntimeState::containers() const {
   std::lock_guard lock(mutex_);
   std::vector<ContainerRecord> out;
   for (const auto& [id, record] : containers_)
-    if (record.complete) out.push_back(record);
+    if (record.complete && !record.infra) out.push_back(record);
   return out;
 }
 

@@ -50,6 +50,7 @@ class RuntimeState {
   void saveContainer(const ContainerRecord& record);
   void forgetContainer(const std::string& id);
   std::optional<ContainerRecord> container(const std::string& idOrPrefix, bool includeIncomplete = false) const;
+  // Complete containers, infra containers left out.
   std::vector<ContainerRecord> containers() const;
   std::vector<ContainerRecord> containersOfPod(const std::string& podId) const;
 

@@ -66,6 +66,9 @@ static nlohmann::json withApplets(nlohmann::json recipe) {
   for (const char* applet : {"sleep", "cat", "id", "ps", "ip", "hostname", "touch", "head", "tail", "true", "false",
                              "unshare", "nsenter", "ls", "echo", "dd", "mount", "umount", "kill"})
     recipe["layers"][0]["entries"].push_back({{"path", std::string("bin/") + applet}, {"symlink", "busybox"}});
+  // What an infra container runs (crio.conf pause_command = "/pause").
+  recipe["layers"][0]["entries"].push_back(
+      {{"path", "pause"}, {"content", "#!/bin/sh\ntrap 'exit 0' TERM\nwhile :; do sleep 1; done\n"}, {"mode", 493}});
   return recipe;
 }
 
