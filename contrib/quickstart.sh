@@ -41,6 +41,7 @@ crixctl --runtime-endpoint "unix://$socket" version
 # The demo pod. A rerun replaces the previous one.
 ctl=(crixctl --runtime-endpoint "unix://$socket")
 for old in $("${ctl[@]}" pods --name crix-demo -q); do "${ctl[@]}" rmp -f "$old" >/dev/null; done
+rm -rf /var/log/crix/pods/crix-demo
 demo=$(mktemp -d)
 trap 'rm -rf "$demo"' EXIT
 /usr/bin/python3 contrib/test-images/build-image.py contrib/test-images/busybox.json --out "$demo/layout" >/dev/null
