@@ -99,25 +99,26 @@ grpc::Status RuntimeServiceImpl::PodSandboxStatus(grpc::ServerContext*, const v1
                                                   v1::PodSandboxStatusResponse* response) {
   return serve("PodSandboxStatus", [&] {
     if (request->pod_sandbox_id().empty()) throw Error::invalidArgument("pod_sandbox_id is required");
-    const auto pod = parts_.state.pod(request->pod_sandbox_id());
-    if (!pod) throw Error::notFound("pod sandbox \"" + request->pod_sandbox_id() + "\" not found");
-    fillPodSandboxStatus(*pod, response->mutable_status());
+    const auto found = parts_.state.pod(request->pod_sandbox_id());
+    if (!found) throw Error::notFound("pod sandbox \"" + request->pod_sandbox_id() + "\" not found");
+    const auto pod = parts_.pods.observed(*found);
+    fillPodSandboxStatus(pod, response->mutable_status());
     if (request->verbose()) {
       nlohmann::json info = {
-          {"id", pod->id},
-          {"runtimeHandler", pod->runtimeHandler},
-          {"hostname", pod->hostname},
-          {"namespaces", {{"network", pod->netnsPath}, {"ipc", pod->ipcnsPath}, {"uts", pod->utsnsPath},
-                          {"pid", pod->pidnsPath}}},
-          {"pausePid", pod->pausePid},
-          {"infraContainerId", pod->infraContainerId},
-          {"resolvConfPath", pod->resolvConfPath},
-          {"shmPath", pod->shmPath},
+          {"id", pod.id},
+          {"runtimeHandler", pod.runtimeHandler},
+          {"hostname", pod.hostname},
+          {"namespaces", {{"network", pod.netnsPath}, {"ipc", pod.ipcnsPath}, {"uts", pod.utsnsPath},
+                          {"pid", pod.pidnsPath}}},
+          {"pausePid", pod.pausePid},
+          {"infraContainerId", pod.infraContainerId},
+          {"resolvConfPath", pod.resolvConfPath},
+          {"shmPath", pod.shmPath},
       };
       (*response->mutable_info())["info"] = info.dump();
     }
     for (const auto& ctr : parts_.containers.list()) {
-      if (ctr.podId != pod->id) continue;
+      if (ctr.podId != pod.id) continue;
       v1::ContainerStatus status;
       fillContainerStatus(ctr, &status);
       *response->add_containers_statuses() = status;
@@ -128,8 +129,10 @@ grpc::Status RuntimeServiceImpl::PodSandboxStatus(grpc::ServerContext*, const v1
 grpc::Status RuntimeServiceImpl::ListPodSandbox(grpc::ServerContext*, const v1::ListPodSandboxRequest* request,
                                                 v1::ListPodSandboxResponse* response) {
   return serve("ListPodSandbox", [&] {
-    for (const auto& pod : parts_.state.pods())
+    for (const auto& record : parts_.state.pods()) {
+      const auto pod = parts_.pods.observed(record);
       if (!request->has_filter() || matches(pod, request->filter())) fillPodSandbox(pod, response->add_items());
+    }
   });
 }
 

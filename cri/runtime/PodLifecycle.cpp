@@ -130,6 +130,17 @@ void PodLifecycle::setUp(PodRecord& pod, const config::Config& cfg) {
   }
 }
 
+PodRecord PodLifecycle::observed(PodRecord pod) {
+  if (pod.state != PodState::Ready || pod.infraContainerId.empty()) return pod;
+  try {
+    if (containers_.status(pod.infraContainerId).state == ContainerState::Exited) pod.state = PodState::NotReady;
+  } catch (const Error& e) {
+    if (e.code() != StatusCode::NotFound) throw;
+    pod.state = PodState::NotReady;
+  }
+  return pod;
+}
+
 void PodLifecycle::releaseNodeResources(const PodRecord& pod) {
   if (!pod.shmPath.empty()) sandbox::ShmMount::unmount(pod.shmPath);
   pinner_.release(pod.id);

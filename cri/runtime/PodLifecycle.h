@@ -27,6 +27,10 @@ class PodLifecycle {
   void stop(const std::string& idOrPrefix);
   void remove(const std::string& idOrPrefix);
 
+  // The pod as the CRI shows it: a pod whose infra container has exited is
+  // not ready (CRI-O's behaviour), whatever its record says.
+  PodRecord observed(PodRecord pod);
+
   // Releases what a pod holds on the node (namespaces, shm mount). Safe to
   // call again, and on a pod set up half way.
   void releaseNodeResources(const PodRecord& pod);

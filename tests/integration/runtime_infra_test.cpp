@@ -4,9 +4,13 @@
 #include <doctest/doctest.h>
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
+#include <thread>
+
 #include <nlohmann/json.hpp>
 
 #include "tests/integration/RuntimeEnv.h"
+#include "tests/support/Subprocess.h"
 
 using namespace crix::test;
 
@@ -36,6 +40,12 @@ TEST_CASE("an infra container holds the pod's PID namespace and goes with the po
   // The infra container's /pause is PID 1 of the pod.
   const auto init = env.execOut(ctr, {"cat", "/proc/1/cmdline"});
   CHECK_MESSAGE(init.find("/pause") != std::string::npos, init);
+
+  // A pod whose infra container is gone is not ready, as with CRI-O.
+  REQUIRE(runProcess({"/usr/sbin/runc", "--root", env.daemon().runcRoot(), "kill", infra, "KILL"}).exitCode == 0);
+  for (int i = 0; i < 200 && env.podStatus(pod).state() == v1::SANDBOX_READY; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  CHECK(env.podStatus(pod).state() == v1::SANDBOX_NOTREADY);
 
   REQUIRE(env.stopPod(pod).ok());
   CHECK(env.runcStatus(infra) != "running");
