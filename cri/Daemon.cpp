@@ -17,6 +17,7 @@
 #include "cri/RpcLogInterceptor.h"
 #include "cri/RuntimeServiceImpl.h"
 #include "cri/SignalWatcher.h"
+#include "cri/StartupPageRelease.h"
 #include "cri/runtime/ContainerLifecycle.h"
 #include "cri/runtime/PodLifecycle.h"
 #include "cri/runtime/StateRecovery.h"
@@ -101,6 +102,7 @@ int Daemon::run() {
   if (!server) throw Error::unavailable("cannot listen on " + socket.path());
   socket.restrictMode();
   log::info("crix ", CRIX_VERSION, " serving CRI runtime.v1 on ", socket.path());
+  releaseStartupPages();
 
   for (;;) {
     const int sig = signals.wait();
