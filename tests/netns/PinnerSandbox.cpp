@@ -9,29 +9,12 @@
 #include <sstream>
 
 #include "core/Error.h"
+#include "tests/support/MountTable.h"
 #include "tests/support/Subprocess.h"
 
 namespace fs = std::filesystem;
 
 namespace crix::netns::testing {
-
-namespace {
-
-// mountinfo escapes blanks in paths as octal (\040).
-std::string unescape(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 3 < s.size()) {
-      out += static_cast<char>(std::stoi(s.substr(i + 1, 3), nullptr, 8));
-      i += 3;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 PinnerSandbox::PinnerSandbox() : nsDir_(dir_ / "ns"), pinner_(nsDir_, kPauseBinary) {}
 
@@ -65,18 +48,7 @@ void PinnerSandbox::track(const std::string& podId, int pausePid) {
 }
 
 std::vector<std::string> mountsBelow(const std::string& dir) {
-  const std::string canonical = fs::weakly_canonical(dir).string();
-  std::ifstream in("/proc/self/mountinfo");
-  std::vector<std::string> found;
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    std::string id, parent, devs, root, mountPoint;
-    fields >> id >> parent >> devs >> root >> mountPoint;
-    mountPoint = unescape(mountPoint);
-    if (mountPoint == canonical || mountPoint.starts_with(canonical + "/")) found.push_back(mountPoint);
-  }
-  return found;
+  return test::mountsBelow(fs::weakly_canonical(dir).string());
 }
 
 std::vector<std::string> filesBelow(const std::string& dir) {

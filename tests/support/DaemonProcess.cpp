@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "tests/support/ChildProcess.h"
+#include "tests/support/MountTable.h"
 #include "tests/support/Subprocess.h"
 
 namespace crix::test {
@@ -32,36 +33,6 @@ bool socketAccepts(const std::string& path) {
   const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
   ::close(fd);
   return ok;
-}
-
-// mountinfo escapes space, tab, newline and backslash as \ooo.
-std::string unescapeMountPath(const std::string& field) {
-  std::string out;
-  for (size_t i = 0; i < field.size(); ++i) {
-    if (field[i] == '\\' && i + 3 < field.size()) {
-      out += static_cast<char>(std::stoi(field.substr(i + 1, 3), nullptr, 8));
-      i += 3;
-    } else {
-      out += field[i];
-    }
-  }
-  return out;
-}
-
-// Mount points at or below `dir`, deepest (latest) first.
-std::vector<std::string> mountsUnder(const std::string& dir) {
-  std::vector<std::string> found;
-  std::ifstream in("/proc/self/mountinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    std::string id, parent, devno, root, mountPoint;
-    fields >> id >> parent >> devno >> root >> mountPoint;
-    const auto path = unescapeMountPath(mountPoint);
-    if (path == dir || path.starts_with(dir + "/")) found.push_back(path);
-  }
-  std::reverse(found.begin(), found.end());
-  return found;
 }
 
 }  // namespace
@@ -135,8 +106,10 @@ void DaemonProcess::removeLeftovers() const {
     if (cmdline.find(dir_.path() + "/") != std::string::npos) ::kill(std::stoi(name), SIGKILL);
   }
   for (int pass = 0; pass < 3; ++pass) {
-    const auto mounts = mountsUnder(dir_.path());
+    auto mounts = mountsBelow(dir_.path());
     if (mounts.empty()) break;
+    // Deepest (latest) first.
+    std::reverse(mounts.begin(), mounts.end());
     for (const auto& m : mounts) ::umount2(m.c_str(), MNT_DETACH);
   }
 }

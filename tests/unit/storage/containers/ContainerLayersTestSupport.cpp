@@ -13,38 +13,6 @@
 
 namespace crix::storage::test {
 
-namespace {
-
-// mountinfo escapes space, tab, newline and backslash as \ooo.
-std::string unescape(const std::string& field) {
-  std::string out;
-  for (size_t i = 0; i < field.size(); ++i) {
-    if (field[i] == '\\' && i + 3 < field.size()) {
-      out += static_cast<char>(std::stoi(field.substr(i + 1, 3), nullptr, 8));
-      i += 3;
-    } else {
-      out += field[i];
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
-std::vector<std::string> mountsBelow(const std::string& prefix) {
-  std::ifstream in("/proc/self/mountinfo");
-  std::vector<std::string> found;
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    std::string id, parent, device, root, mountPoint;
-    fields >> id >> parent >> device >> root >> mountPoint;
-    const std::string path = unescape(mountPoint);
-    if (path == prefix || path.rfind(prefix + "/", 0) == 0) found.push_back(path);
-  }
-  return found;
-}
-
 bool isMountedAt(const std::string& path) {
   const auto mounts = mountsBelow(path);
   return std::find(mounts.begin(), mounts.end(), path) != mounts.end();

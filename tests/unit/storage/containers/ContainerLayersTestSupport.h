@@ -7,13 +7,13 @@
 #include <vector>
 
 #include "storage/LayerStore.h"
+#include "tests/support/MountTable.h"
 #include "tests/support/TempDir.h"
 #include "tests/unit/storage/layer/LayerTestSupport.h"
 
 namespace crix::storage::test {
 
-// Mount points from /proc/self/mountinfo at or below `prefix`, in mount order.
-std::vector<std::string> mountsBelow(const std::string& prefix);
+using crix::test::mountsBelow;
 bool isMountedAt(const std::string& path);
 
 // Detaches every mount below its prefix when destroyed, newest first.
