@@ -7,6 +7,7 @@
 #include "cri/PullRequestFromCri.h"
 #include "cri/RegistriesFromConfig.h"
 #include "cri/ServiceBoundary.h"
+#include "cri/runtime/WallClock.h"
 #include "storage/DirectoryUsage.h"
 
 namespace crix::cri {
@@ -120,9 +121,7 @@ grpc::Status ImageServiceImpl::RemoveImage(grpc::ServerContext*, const v1::Remov
 grpc::Status ImageServiceImpl::ImageFsInfo(grpc::ServerContext*, const v1::ImageFsInfoRequest*,
                                            v1::ImageFsInfoResponse* response) {
   return serve("ImageFsInfo", [&] {
-    const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+    const auto now = nowNanos();
     auto fill = [&](const storage::DirectoryUsage& usage, v1::FilesystemUsage* out) {
       out->set_timestamp(now);
       out->mutable_fs_id()->set_mountpoint(usage.path);

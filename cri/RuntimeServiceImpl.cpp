@@ -241,13 +241,9 @@ grpc::Status RuntimeServiceImpl::ContainerStats(grpc::ServerContext*, const v1::
 grpc::Status RuntimeServiceImpl::ListContainerStats(grpc::ServerContext*, const v1::ListContainerStatsRequest* request,
                                                     v1::ListContainerStatsResponse* response) {
   return serve("ListContainerStats", [&] {
-    const auto& f = request->filter();
     for (const auto& ctr : parts_.containers.list()) {
-      if (!matchesId(ctr.id, f.id()) || !matchesId(ctr.podId, f.pod_sandbox_id()) ||
-          !matchesLabels(ctr.config.labels(), f.label_selector()))
-        continue;
       // Stats describe what runs: an exited container has none.
-      if (ctr.state != ContainerState::Running) continue;
+      if (!matches(ctr, request->filter()) || ctr.state != ContainerState::Running) continue;
       parts_.stats.fillContainer(ctr, response->add_stats());
     }
   });
@@ -267,11 +263,9 @@ grpc::Status RuntimeServiceImpl::ListPodSandboxStats(grpc::ServerContext*,
                                                      const v1::ListPodSandboxStatsRequest* request,
                                                      v1::ListPodSandboxStatsResponse* response) {
   return serve("ListPodSandboxStats", [&] {
-    const auto& f = request->filter();
     const auto containers = parts_.containers.list();
     for (const auto& pod : parts_.state.pods()) {
-      if (!matchesId(pod.id, f.id()) || !matchesLabels(pod.config.labels(), f.label_selector())) continue;
-      if (pod.state != PodState::Ready) continue;
+      if (!matches(pod, request->filter()) || pod.state != PodState::Ready) continue;
       parts_.stats.fillPod(pod, containers, response->add_stats());
     }
   });

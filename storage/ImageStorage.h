@@ -40,6 +40,7 @@ class ImageStorage {
   // a short name also tried on every unqualified-search registry.
   std::optional<ImageRecord> lookup(const std::string& name, const registry::RegistriesConf& registries) const;
   std::vector<ImageRecord> list() const { return images_.list(); }
+  bool hasImage(const std::string& id) const { return images_.byId(id).has_value(); }
   std::string configJson(const std::string& id) const { return images_.configJson(id); }
 
   // Removes what `name` names. A tag of an image that has other tags is only

@@ -189,7 +189,6 @@ void ContainerLifecycle::build(ContainerRecord& record, const PodRecord& pod, co
 
   record.logPath = logPathFor(pod, record.config, dir + "/container.log");
   makeDirs(fs::path(record.logPath).parent_path());
-  state_.saveContainer(record);
 
   const std::string rootfs = images_.containers().create(record.id, image.id, image.layers);
 
@@ -240,6 +239,7 @@ void ContainerLifecycle::build(ContainerRecord& record, const PodRecord& pod, co
         oci::resolveMonitorCgroup(runtime.monitorCgroup, pod.config.linux().cgroup_parent(), record.id);
     start.monitorCgroup = record.monitorCgroup;
   }
+  // Undoing a half-made container must find the monitor cgroup.
   state_.saveContainer(record);
   record.pid = oci::startMonitor(start).containerPid;
 }
@@ -388,7 +388,9 @@ void ContainerLifecycle::discard(const ContainerRecord& record) {
   std::error_code ec;
   fs::remove_all(state_.layout().containerDir(record.id), ec);
   if (ec) throw Error::internal("remove the directory of container " + record.id + ": " + ec.message());
-  images_.collectUnusedLayers();
+  // While its image is stored, the image keeps every layer this container
+  // used; only a container that outlived its image frees layers.
+  if (record.imageId.empty() || !images_.hasImage(record.imageId)) images_.collectUnusedLayers();
 }
 
 ContainerRecord ContainerLifecycle::status(const std::string& idOrPrefix) {

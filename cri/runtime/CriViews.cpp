@@ -118,6 +118,15 @@ bool matches(const PodRecord& pod, const rt::PodSandboxFilter& filter) {
   return matchesLabels(pod.config.labels(), filter.label_selector());
 }
 
+bool matches(const PodRecord& pod, const rt::PodSandboxStatsFilter& filter) {
+  return matchesId(pod.id, filter.id()) && matchesLabels(pod.config.labels(), filter.label_selector());
+}
+
+bool matches(const ContainerRecord& ctr, const rt::ContainerStatsFilter& filter) {
+  return matchesId(ctr.id, filter.id()) && matchesId(ctr.podId, filter.pod_sandbox_id()) &&
+         matchesLabels(ctr.config.labels(), filter.label_selector());
+}
+
 bool matches(const ContainerRecord& ctr, const rt::ContainerFilter& filter) {
   if (!matchesId(ctr.id, filter.id())) return false;
   if (!matchesId(ctr.podId, filter.pod_sandbox_id())) return false;

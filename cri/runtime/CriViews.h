@@ -26,5 +26,8 @@ bool matchesId(const std::string& id, const std::string& filter);
 
 bool matches(const PodRecord& pod, const runtime::v1::PodSandboxFilter& filter);
 bool matches(const ContainerRecord& ctr, const runtime::v1::ContainerFilter& filter);
+// The stats RPCs' filters: the same fields without a state.
+bool matches(const PodRecord& pod, const runtime::v1::PodSandboxStatsFilter& filter);
+bool matches(const ContainerRecord& ctr, const runtime::v1::ContainerStatsFilter& filter);
 
 }  // namespace crix::cri

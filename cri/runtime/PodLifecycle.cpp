@@ -77,56 +77,50 @@ std::string PodLifecycle::run(const rt::RunPodSandboxRequest& request) {
 void PodLifecycle::setUp(PodRecord& pod, const config::Config& cfg) {
   const std::string dir = state_.layout().podDir(pod.id);
   const bool hostNetwork = usesHostNetwork(pod.config);
+  // An infra container holds a shared PID namespace itself; without one a
+  // pause process does (netns/).
+  const bool infra = !cfg.runtime.drop_infra_ctr;
 
   pod.hostname = hostNetwork ? nodeHostname()
                  : pod.config.hostname().empty() ? pod.id.substr(0, 12)
                                                  : pod.config.hostname();
   pod.hostnamePath = dir + "/hostname";
-  sandbox::writeHostnameFile(pod.hostnamePath, pod.hostname);
-  if (pod.config.has_dns_config()) {
-    pod.resolvConfPath = dir + "/resolv.conf";
-    sandbox::writeResolvConf(pod.resolvConfPath, pod.config.dns_config());
+  if (pod.config.has_dns_config()) pod.resolvConfPath = dir + "/resolv.conf";
+  uint64_t shmSize = 0;
+  if (!usesHostIpc(pod.config)) {
+    pod.shmPath = dir + "/shm";
+    const auto& annotations = pod.config.annotations();
+    const auto size = annotations.find(sandbox::kShmSizeAnnotation);
+    shmSize = size == annotations.end() ? sandbox::kDefaultShmSize : sandbox::parseShmSize(size->second);
   }
+  // Recorded once, before anything is made on the node: what undoing needs
+  // (the shm path; namespaces are released by pod ID, the infra container
+  // by its own record) is known up front. run() records the rest.
+  state_.savePod(pod);
+
+  sandbox::writeHostnameFile(pod.hostnamePath, pod.hostname);
+  if (!pod.resolvConfPath.empty()) sandbox::writeResolvConf(pod.resolvConfPath, pod.config.dns_config());
 
   netns::PodNamespaceRequest ns;
   ns.podId = pod.id;
+  ns.hostname = pod.hostname;
   ns.network = !hostNetwork;
   ns.ipc = !usesHostIpc(pod.config);
   ns.uts = !hostNetwork;
-  // An infra container holds a shared PID namespace itself; without one a
-  // pause process does (netns/).
-  const bool infra = !cfg.runtime.drop_infra_ctr;
   ns.pid = sharesPodPid(pod.config) && !infra;
-  ns.hostname = pod.hostname;
-  // Recorded before pinning so that a failure part way can still release.
-  state_.savePod(pod);
   const netns::PinnedNamespaces pinned = pinner_.pin(ns);
   pod.netnsPath = pinned.network;
   pod.ipcnsPath = pinned.ipc;
   pod.utsnsPath = pinned.uts;
   pod.pidnsPath = pinned.pid;
   pod.pausePid = pinned.pausePid;
-  state_.savePod(pod);
 
-  if (!usesHostIpc(pod.config)) {
-    pod.shmPath = dir + "/shm";
-    state_.savePod(pod);
-    const auto& annotations = pod.config.annotations();
-    const auto size = annotations.find(sandbox::kShmSizeAnnotation);
-    sandbox::ShmMount(pod.shmPath, size == annotations.end() ? sandbox::kDefaultShmSize
-                                                             : sandbox::parseShmSize(size->second))
-        .release();
-    state_.savePod(pod);
-  }
+  if (!pod.shmPath.empty()) sandbox::ShmMount(pod.shmPath, shmSize).release();
 
   if (infra) {
     pod.infraContainerId = containers_.createInfra(pod, cfg);
-    state_.savePod(pod);
-    if (sharesPodPid(pod.config)) {
-      const auto infraRecord = containers_.status(pod.infraContainerId);
-      pod.pidnsPath = "/proc/" + std::to_string(infraRecord.pid) + "/ns/pid";
-      state_.savePod(pod);
-    }
+    if (sharesPodPid(pod.config))
+      pod.pidnsPath = "/proc/" + std::to_string(containers_.status(pod.infraContainerId).pid) + "/ns/pid";
   }
 }
 
