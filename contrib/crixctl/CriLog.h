@@ -37,7 +37,7 @@ class CriLogPrinter {
  public:
   struct Options {
     bool timestamps = false;             // prefix each new line with its time
-    std::optional<std::int64_t> since;   // skip entries older than this
+    std::optional<std::int64_t> since = {};  // skip entries older than this
   };
   CriLogPrinter(std::ostream& out, std::ostream& err, Options options);
 
