@@ -9,7 +9,7 @@ build_deps=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libcurl4-openssl-dev libssl-dev libarchive-dev libisal-dev
   nlohmann-json3-dev libtomlplusplus-dev libyaml-cpp-dev
-  libseccomp-dev libcap-dev doctest-dev
+  libseccomp-dev libcap-dev doctest-dev zlib1g-dev
 )
 # What the daemon drives at run time and what the tests run against.
 runtime_deps=(
@@ -17,6 +17,11 @@ runtime_deps=(
   busybox-static docker-registry skopeo umoci conmon apache2-utils openssl zstd
   python3 python3-grpcio procps util-linux
 )
+
+# node and npm run the streaming tests' client libraries. Debian's nodejs
+# package, unless a node (with its npm) is already installed.
+command -v node >/dev/null || runtime_deps+=(nodejs)
+command -v npm >/dev/null || runtime_deps+=(npm)
 
 missing=()
 for pkg in "${build_deps[@]}" "${runtime_deps[@]}"; do

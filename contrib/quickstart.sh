@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Takes a fresh Debian 12 machine to a running crix daemon: installs the
 # dependencies, builds and installs crix and crixctl under /usr/local, starts
-# the daemon on /run/crix/crix.sock, asks it who it is, then runs a demo pod
+# the daemon on /run/crix/crix.sock (with a bridge pod network when the node
+# has none), asks it who it is, then runs a demo pod
 # from a busybox image built here from the host's busybox-static (no registry
 # or internet needed) and shows its logs and `crixctl ps`.
 set -euo pipefail
@@ -16,6 +17,13 @@ contrib/install-deps.sh
 if [[ -f build/build.ninja ]]; then meson setup --reconfigure build >/dev/null; else meson setup build >/dev/null; fi
 ninja -C build
 meson install -C build --quiet
+
+# The pod network: crix's bridge conflist (contrib/cni), unless the node
+# already has a CNI configuration.
+if ! compgen -G '/etc/cni/net.d/*.conf*' >/dev/null && ! compgen -G '/etc/cni/net.d/*.json' >/dev/null; then
+  install -D -m 0644 contrib/cni/10-crix-bridge.conflist /etc/cni/net.d/10-crix-bridge.conflist
+  echo "quickstart: installed /etc/cni/net.d/10-crix-bridge.conflist (bridge crix0, 10.88.0.0/16)"
+fi
 
 socket=/run/crix/crix.sock
 if crixctl --runtime-endpoint "unix://$socket" --timeout 1s version >/dev/null 2>&1; then
@@ -51,6 +59,8 @@ pod=$("${ctl[@]}" runp contrib/demo/pod.yaml)
 ctr=$("${ctl[@]}" create "$pod" contrib/demo/container.yaml contrib/demo/pod.yaml)
 "${ctl[@]}" start "$ctr" >/dev/null
 sleep 1
+echo "--- the demo pod's IP on the pod network"
+"${ctl[@]}" inspectp "$pod" | python3 -c 'import json, sys; print(json.load(sys.stdin)["status"]["network"]["ip"])'
 echo "--- crixctl logs $ctr"
 "${ctl[@]}" logs "$ctr"
 echo "--- crixctl ps"

@@ -24,6 +24,7 @@
 #include "cri/runtime/StatsCollector.h"
 #include "cri/state/RuntimeState.h"
 #include "netns/NamespacePinner.h"
+#include "netns/cni/PodNetworking.h"
 #include "oci/runtime/RuntimeHandlerInfo.h"
 
 namespace crix::cri {
@@ -71,14 +72,19 @@ int Daemon::run() {
   // crix-conmon doubles as the pid-namespace holder of pods that share one.
   netns::NamespacePinner pinner(runtimeState.layout().namespacesDir(),
                                 oci::resolveRuntime(*cfg, "").monitorPath);
+  // The pod network is read from network_dir as it is at each use; the
+  // attachments live under the persistent root (netns/cni/CniAttachmentCache.h).
+  netns::cni::CniConfigWatcher networkConfig(cfg->network.network_dir, cfg->network.cni_default_network,
+                                             cfg->network.plugin_dirs);
+  netns::cni::PodNetworking network(networkConfig, cfg->crio.root + "/cni-attachments");
   ContainerLifecycle containers(config_, runtimeState, imageStorage);
-  PodLifecycle pods(config_, runtimeState, pinner, containers);
+  PodLifecycle pods(config_, runtimeState, pinner, network, containers);
   StatsCollector stats(imageStorage, cfg->crio.root);
-  const auto recovered = recoverState(runtimeState, pods, containers, imageStorage);
+  const auto recovered = recoverState(runtimeState, pods, containers, network, imageStorage);
   log::info("state: ", recovered.pods, " pods and ", recovered.containers, " containers recovered",
             recovered.discarded ? ", " + std::to_string(recovered.discarded) + " leftovers removed" : "");
 
-  RuntimeServiceImpl runtimeService(config_, {runtimeState, pods, containers, stats});
+  RuntimeServiceImpl runtimeService(config_, {runtimeState, pods, containers, stats, network});
   ImageServiceImpl imageService(config_, imageStorage);
   ImageTransferServiceImpl imageTransferService(config_, imageStorage);
 

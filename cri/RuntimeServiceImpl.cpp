@@ -39,13 +39,16 @@ grpc::Status RuntimeServiceImpl::Status(grpc::ServerContext*, const v1::StatusRe
     runtimeReady->set_type("RuntimeReady");
     runtimeReady->set_status(true);
 
-    // Until pod networking lands, kubelet must not schedule pods that need a
-    // pod network here; the reason is the one kubelet knows.
+    // Without a usable CNI network the kubelet schedules only host-network
+    // pods here; the reason is the one it knows.
+    const auto network = parts_.network.network();
     auto* networkReady = status->add_conditions();
     networkReady->set_type("NetworkReady");
-    networkReady->set_status(false);
-    networkReady->set_reason("NetworkPluginNotReady");
-    networkReady->set_message("Network plugin returns error: crix does not configure pod networks (CNI) yet");
+    networkReady->set_status(network.network != nullptr);
+    if (!network.network) {
+      networkReady->set_reason("NetworkPluginNotReady");
+      networkReady->set_message("Network plugin returns error: " + network.problem);
+    }
 
     // The empty name stands for the default handler, as the CRI defines.
     response->add_runtime_handlers()->set_name("");
@@ -67,11 +70,14 @@ grpc::Status RuntimeServiceImpl::RuntimeConfig(grpc::ServerContext*, const v1::R
   });
 }
 
-grpc::Status RuntimeServiceImpl::UpdateRuntimeConfig(grpc::ServerContext*, const v1::UpdateRuntimeConfigRequest*,
+grpc::Status RuntimeServiceImpl::UpdateRuntimeConfig(grpc::ServerContext*,
+                                                     const v1::UpdateRuntimeConfigRequest* request,
                                                      v1::UpdateRuntimeConfigResponse*) {
-  // The kubelet sends the node's pod CIDR here; pods get no pod network
-  // until CNI support lands, so there is nothing to apply yet.
-  return serve("UpdateRuntimeConfig", [] {});
+  // The kubelet sends the node's pod CIDR; plugins that take the ipRanges
+  // capability allocate from it for pods started from now on.
+  return serve("UpdateRuntimeConfig", [&] {
+    parts_.network.setPodCidr(request->runtime_config().network_config().pod_cidr());
+  });
 }
 
 grpc::Status RuntimeServiceImpl::RunPodSandbox(grpc::ServerContext*, const v1::RunPodSandboxRequest* request,
@@ -114,6 +120,8 @@ grpc::Status RuntimeServiceImpl::PodSandboxStatus(grpc::ServerContext*, const v1
           {"infraContainerId", pod.infraContainerId},
           {"resolvConfPath", pod.resolvConfPath},
           {"shmPath", pod.shmPath},
+          {"network", pod.network},
+          {"ips", pod.ips},
       };
       (*response->mutable_info())["info"] = info.dump();
     }

@@ -18,6 +18,7 @@ struct RuntimeParts {
   PodLifecycle& pods;
   ContainerLifecycle& containers;
   StatsCollector& stats;
+  netns::cni::PodNetworking& network;
 };
 
 class RuntimeServiceImpl final : public runtime::v1::RuntimeService::Service {

@@ -13,6 +13,9 @@ if [[ $EUID -ne 0 ]]; then
 fi
 
 contrib/install-deps.sh || exit 2
+# The streaming tests drive crix's SPDY and WebSocket code with independent
+# client libraries from npm (tests/streaming/js/package-lock.json).
+npm ci --prefix tests/streaming/js --no-audit --no-fund --silent || exit 2
 if [[ -f $build/build.ninja ]]; then
   meson setup --reconfigure "$build" >/dev/null || exit 2
 else
@@ -49,6 +52,9 @@ run_suite unit "$build/tests/unit/crix-unit-tests" 600
 run_suite crixctl-unit "$build/tests/unit/crixctl/crixctl-unit-tests" 120
 # Real runc and namespaces, no daemon: the OCI spec builder, runtime
 # invocation, crix-conmon and pinned pod namespaces on their own.
+# The streaming protocols against npm's spdy-transport and ws.
+run_suite spdy "$build/tests/streaming/spdy/crix-spdy-tests" 300
+run_suite websocket "$build/tests/streaming/websocket/crix-websocket-tests" 300
 for suite in oci conmon netns; do
   binary="$build/tests/$suite/crix-$suite-tests"
   [[ -x $binary ]] && run_suite "$suite" "$binary" 900

@@ -37,8 +37,12 @@ void fillPodSandboxStatus(const PodRecord& pod, rt::PodSandboxStatus* out) {
   *out->mutable_metadata() = pod.config.metadata();
   out->set_state(criState(pod.state));
   out->set_created_at(pod.createdAtNanos);
-  // The pod IP comes with networking (CNI); a loopback-only pod has none.
-  out->mutable_network();
+  // Host-network pods have none: the kubelet uses the node's addresses.
+  auto* network = out->mutable_network();
+  for (std::size_t i = 0; i < pod.ips.size(); ++i) {
+    if (i == 0) network->set_ip(pod.ips[0]);
+    else network->add_additional_ips()->set_ip(pod.ips[i]);
+  }
   auto* ns = out->mutable_linux()->mutable_namespaces()->mutable_options();
   *ns = pod.config.linux().security_context().namespace_options();
   *out->mutable_labels() = pod.config.labels();

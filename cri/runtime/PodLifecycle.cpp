@@ -41,6 +41,7 @@ void validate(const rt::PodSandboxConfig& config) {
 std::string PodLifecycle::run(const rt::RunPodSandboxRequest& request) {
   const auto cfg = config_.snapshot();
   validate(request.config());
+  const PodNetworkArgs networkArgs = podNetworkArgs(request.config());
   // Refuses unknown handlers before anything exists.
   (void)oci::resolveRuntime(*cfg, request.runtime_handler());
 
@@ -55,7 +56,7 @@ std::string PodLifecycle::run(const rt::RunPodSandboxRequest& request) {
   auto lock = state_.podLock(pod.id);
   state_.addPod(pod);
   try {
-    setUp(pod, *cfg);
+    setUp(pod, *cfg, networkArgs);
     pod.state = PodState::Ready;
     pod.complete = true;
     state_.savePod(pod);
@@ -74,7 +75,7 @@ std::string PodLifecycle::run(const rt::RunPodSandboxRequest& request) {
   return pod.id;
 }
 
-void PodLifecycle::setUp(PodRecord& pod, const config::Config& cfg) {
+void PodLifecycle::setUp(PodRecord& pod, const config::Config& cfg, const PodNetworkArgs& networkArgs) {
   const std::string dir = state_.layout().podDir(pod.id);
   const bool hostNetwork = usesHostNetwork(pod.config);
   // An infra container holds a shared PID namespace itself; without one a
@@ -115,6 +116,20 @@ void PodLifecycle::setUp(PodRecord& pod, const config::Config& cfg) {
   pod.pidnsPath = pinned.pid;
   pod.pausePid = pinned.pausePid;
 
+  if (!hostNetwork) {
+    netns::cni::PodNetworkRequest net;
+    net.podId = pod.id;
+    net.netnsPath = pod.netnsPath;
+    net.podName = pod.config.metadata().name();
+    net.podNamespace = pod.config.metadata().namespace_();
+    net.podUid = pod.config.metadata().uid();
+    net.portMappings = networkArgs.portMappings;
+    net.bandwidth = networkArgs.bandwidth;
+    const auto attached = network_.attach(net);
+    pod.network = attached.network;
+    pod.ips = attached.ips;
+  }
+
   if (!pod.shmPath.empty()) sandbox::ShmMount(pod.shmPath, shmSize).release();
 
   if (infra) {
@@ -136,6 +151,7 @@ PodRecord PodLifecycle::observed(PodRecord pod) {
 }
 
 void PodLifecycle::releaseNodeResources(const PodRecord& pod) {
+  network_.detach(pod.id);
   if (!pod.shmPath.empty()) sandbox::ShmMount::unmount(pod.shmPath);
   pinner_.release(pod.id);
 }

@@ -1,5 +1,6 @@
 // RunPodSandbox, StopPodSandbox and RemovePodSandbox. A pod without an infra
-// container is its pinned namespaces (netns/), its files under
+// container is its pinned namespaces (netns/), its attachment to the CNI
+// network (netns/cni/; not for host-network pods), its files under
 // <runroot>/pods/<id> (hostname, resolv.conf, the /dev/shm tmpfs) and its
 // record; setting it up is all or nothing.
 #pragma once
@@ -8,8 +9,10 @@
 
 #include "cri/LiveConfig.h"
 #include "cri/api/Cri.h"
+#include "cri/runtime/PodNetworkArgs.h"
 #include "cri/state/RuntimeState.h"
 #include "netns/NamespacePinner.h"
+#include "netns/cni/PodNetworking.h"
 
 namespace crix::cri {
 
@@ -18,8 +21,8 @@ class ContainerLifecycle;
 class PodLifecycle {
  public:
   PodLifecycle(const LiveConfig& config, RuntimeState& state, netns::NamespacePinner& pinner,
-               ContainerLifecycle& containers)
-      : config_(config), state_(state), pinner_(pinner), containers_(containers) {}
+               netns::cni::PodNetworking& network, ContainerLifecycle& containers)
+      : config_(config), state_(state), pinner_(pinner), network_(network), containers_(containers) {}
 
   std::string run(const runtime::v1::RunPodSandboxRequest& request);
   // Idempotent; an unknown pod is not an error (CRI: resources may already
@@ -31,18 +34,21 @@ class PodLifecycle {
   // not ready (CRI-O's behaviour), whatever its record says.
   PodRecord observed(PodRecord pod);
 
-  // Releases what a pod holds on the node (namespaces, shm mount). Safe to
-  // call again, and on a pod set up half way.
+  // Releases what a pod holds on the node (its network attachment: CNI DEL,
+  // then namespaces, shm mount). Safe to call again, and on a pod set up
+  // half way. A failing DEL throws before anything else is released, so
+  // that a retry still has the namespace the plugins set up.
   void releaseNodeResources(const PodRecord& pod);
   // Removes a pod's record and directory; its containers must be gone.
   void discard(const PodRecord& pod);
 
  private:
-  void setUp(PodRecord& pod, const config::Config& cfg);
+  void setUp(PodRecord& pod, const config::Config& cfg, const PodNetworkArgs& networkArgs);
 
   const LiveConfig& config_;
   RuntimeState& state_;
   netns::NamespacePinner& pinner_;
+  netns::cni::PodNetworking& network_;
   ContainerLifecycle& containers_;
 };
 

@@ -42,7 +42,7 @@ void bestEffort(const std::string& what, Fn&& fn) {
 }  // namespace
 
 RecoverySummary recoverState(RuntimeState& state, PodLifecycle& pods, ContainerLifecycle& containers,
-                             storage::ImageStorage& images) {
+                             netns::cni::PodNetworking& network, storage::ImageStorage& images) {
   RecoverySummary summary;
   std::vector<std::string> damaged;
   std::map<std::string, PodRecord> livePods;
@@ -62,6 +62,16 @@ RecoverySummary recoverState(RuntimeState& state, PodLifecycle& pods, ContainerL
   }
   for (const auto& id : damaged) {
     bestEffort("damaged pod " + id, [&] { fs::remove_all(state.layout().podDir(id)); });
+    ++summary.discarded;
+  }
+
+  // A pod record is written before its network is attached, so an
+  // attachment without a record is one whose pod's state was lost (a
+  // reboot cleared the runtime state, or the record was damaged).
+  for (const auto& id : network.attachedPods()) {
+    if (livePods.count(id)) continue;
+    log::info("recovery: detaching pod ", id, " from the pod network; the pod is gone");
+    bestEffort("network of pod " + id, [&] { network.detach(id); });
     ++summary.discarded;
   }
 

@@ -2,12 +2,14 @@
 // complete pods and containers return with their true state (a container
 // that exited meanwhile gets its exit code from crix-conmon's exit file);
 // what a crash left half made is torn down, as are writable layers and
-// directories no record owns. Running containers are never touched.
+// directories no record owns, and CNI attachments of pods that are gone
+// (their IPs and rules are released). Running containers are never touched.
 #pragma once
 
 #include "cri/runtime/ContainerLifecycle.h"
 #include "cri/runtime/PodLifecycle.h"
 #include "cri/state/RuntimeState.h"
+#include "netns/cni/PodNetworking.h"
 #include "storage/ImageStorage.h"
 
 namespace crix::cri {
@@ -19,6 +21,6 @@ struct RecoverySummary {
 };
 
 RecoverySummary recoverState(RuntimeState& state, PodLifecycle& pods, ContainerLifecycle& containers,
-                             storage::ImageStorage& images);
+                             netns::cni::PodNetworking& network, storage::ImageStorage& images);
 
 }  // namespace crix::cri

@@ -47,6 +47,8 @@ nlohmann::json toJson(const PodRecord& r) {
       {"resolv_conf", r.resolvConfPath},
       {"hostname_file", r.hostnamePath},
       {"shm", r.shmPath},
+      {"network", r.network},
+      {"ips", r.ips},
   };
 }
 
@@ -69,6 +71,8 @@ PodRecord podRecordFromJson(const nlohmann::json& j) {
     r.resolvConfPath = j.value("resolv_conf", "");
     r.hostnamePath = j.value("hostname_file", "");
     r.shmPath = j.value("shm", "");
+    r.network = j.value("network", "");
+    r.ips = j.value("ips", std::vector<std::string>{});
     return r;
   } catch (const nlohmann::json::exception& e) {
     throw Error::dataLoss(std::string("pod record: ") + e.what());

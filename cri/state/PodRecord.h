@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -37,6 +38,11 @@ struct PodRecord {
   std::string resolvConfPath;  // "" when the pod has none
   std::string hostnamePath;
   std::string shmPath;         // "" with the node's IPC namespace
+
+  // The pod network (CNI): the network's name and the pod's addresses,
+  // primary first; empty for host-network pods.
+  std::string network;
+  std::vector<std::string> ips;
 
   // The key names are unique under: k8s_NAME_NAMESPACE_UID_ATTEMPT.
   std::string nameKey() const;

@@ -64,7 +64,7 @@ bool runtimeToolsPresent() {
 // name, as a pod spec would.
 static nlohmann::json withApplets(nlohmann::json recipe) {
   for (const char* applet : {"sleep", "cat", "id", "ps", "ip", "hostname", "touch", "head", "tail", "true", "false",
-                             "unshare", "nsenter", "ls", "echo", "dd", "mount", "umount", "kill"})
+                             "unshare", "nsenter", "ls", "echo", "dd", "mount", "umount", "kill", "httpd", "wget", "mkdir"})
     recipe["layers"][0]["entries"].push_back({{"path", std::string("bin/") + applet}, {"symlink", "busybox"}});
   // What an infra container runs (crio.conf pause_command = "/pause").
   recipe["layers"][0]["entries"].push_back(

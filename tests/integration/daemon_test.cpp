@@ -36,6 +36,8 @@ TEST_CASE("Version names crix and the v1 API") {
 
 TEST_CASE("Status reports RuntimeReady, NetworkReady false with a reason, and verbose config") {
   DaemonProcess daemon;
+  // No CNI configuration at all.
+  std::filesystem::remove(daemon.networkDir() + "/99-crix-test-loopback.conflist");
   daemon.start();
   v1::StatusRequest req;
   req.set_verbose(true);
@@ -50,7 +52,7 @@ TEST_CASE("Status reports RuntimeReady, NetworkReady false with a reason, and ve
       sawNetwork = true;
       CHECK_FALSE(c.status());
       CHECK(c.reason() == "NetworkPluginNotReady");
-      CHECK_FALSE(c.message().empty());
+      CHECK(c.message() == "Network plugin returns error: no valid CNI network configuration in " + daemon.networkDir());
     }
   }
   CHECK(runtimeReady);

@@ -78,7 +78,15 @@ void DaemonProcess::writeTestRuntimeConfig() const {
             "runtime_type = \"oci\"\n"
             "runtime_path = \"/usr/sbin/runc\"\n"
             "runtime_root = " + q(runcRoot()) + "\n"
-            "monitor_path = " + q(CRIX_CONMON_BINARY) + "\n");
+            "monitor_path = " + q(CRIX_CONMON_BINARY) + "\n"
+            "[crio.network]\n"
+            "network_dir = " + q(networkDir()) + "\n"
+            "plugin_dirs = [\"/usr/lib/cni\"]\n");
+  // Pods need a pod network; this one gives them only `lo`, touching
+  // nothing on the host. Network tests add their own (lexically earlier).
+  std::filesystem::create_directories(networkDir());
+  writeFile(networkDir() + "/99-crix-test-loopback.conflist",
+            R"({"cniVersion": "1.0.0", "name": "crix-test-loopback", "plugins": [{"type": "loopback"}]})");
 #endif
 }
 

@@ -6,7 +6,8 @@
 // gets a runtime set up for tests, in crix.conf.d/00-crix-test-runtime.conf:
 // runc at /usr/sbin/runc with its state under <tmp>/runc, crix-conmon from the
 // build, and every state/log/exit/namespace directory under <tmp>, so nothing
-// touches the host's /run/crix or /var/log. A test that needs other values
+// touches the host's /run/crix or /var/log. Pods get a loopback-only CNI
+// network from networkDir(), plugins from /usr/lib/cni. A test that needs other values
 // for these keys writes a later drop-in. The destructor also stops whatever
 // containers runc still runs under <tmp>/runc and detaches every mount left
 // under <tmp>, so a failed test leaves nothing behind on the host.
@@ -57,6 +58,8 @@ class DaemonProcess {
   std::string runrootDir() const { return dir_ / "runroot"; }
   std::string runcRoot() const { return dir_ / "runc"; }  // runc --root
   std::string podLogDir() const { return dir_ / "pod-logs"; }  // [crio] log_dir
+  // [crio.network] network_dir; holds 99-crix-test-loopback.conflist.
+  std::string networkDir() const { return dir_ / "cni/net.d"; }
 
   // What a reboot (or the end of the test) does to the daemon's containers:
   // kills and deletes every container runc has under runcRoot() and detaches
