@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cri/api/Cri.h"
+#include "tests/support/CniTestNetwork.h"
 #include "tests/support/DaemonProcess.h"
 #include "tests/support/Subprocess.h"
 #include "tests/support/TempDir.h"
@@ -177,14 +178,17 @@ int main(int argc, char** argv) {
 
 int run(int argc, char** argv) {
   int sequential = 50, parallel = 10, lifecycles = 50;
+  std::string network = "loopback";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const int value = std::atoi(argv[i + 1]);
     if (flag == "--pods") sequential = value;
     else if (flag == "--parallel") parallel = value;
     else if (flag == "--lifecycles") lifecycles = value;
+    else if (flag == "--network" && (std::string(argv[i + 1]) == "loopback" || std::string(argv[i + 1]) == "bridge"))
+      network = argv[i + 1];
     else {
-      std::cerr << "usage: crix-bench-pod [--pods N] [--parallel N] [--lifecycles N]\n";
+      std::cerr << "usage: crix-bench-pod [--pods N] [--parallel N] [--lifecycles N] [--network loopback|bridge]\n";
       return 2;
     }
   }
@@ -197,6 +201,12 @@ int run(int argc, char** argv) {
   }
 
   DaemonProcess daemon;
+  // loopback: the test daemon's lo-only CNI network; bridge: crix's
+  // contrib/cni conflist on a bridge of the bench's own (CNI ADD and DEL
+  // of bridge, host-local, portmap and bandwidth in every pod's start/stop).
+  std::unique_ptr<crix::test::CniTestNetwork> bridge;
+  if (network == "bridge") bridge = std::make_unique<crix::test::CniTestNetwork>(daemon.networkDir());
+  std::printf("pod network: %s\n", network.c_str());
   daemon.start();
   {
     auto transfer = crix::v1::ImageTransfer::NewStub(

@@ -330,3 +330,25 @@ TEST_CASE("pod network: NetworkReady follows the configuration directory without
   REQUIRE(cond);
   CHECK_FALSE(cond->status());
 }
+
+TEST_CASE("pod network: after a reboot wiped the pods' state, the next start releases their leases") {
+  if (!runtimeToolsPresent()) return;
+  CniTestNetwork net;
+  RuntimeEnv env(networkConfig(net.networkDir()));
+  auto config = env.podConfig("rebooted");
+  const auto pod = env.runPod(config);
+  env.runContainer(pod, RuntimeEnv::containerConfig("c", {"sleep", "1000"}), config);
+  REQUIRE(net.leasedAddresses().size() == 1);
+  env.killDaemon();
+  // A reboot: processes, mounts (the pod's netns with its veth) and the
+  // runtime state are gone; host-local's store and crix's root stay.
+  env.daemon().removeLeftovers();
+  fs::remove_all(env.daemon().runrootDir());
+  fs::remove_all(env.daemon().runcRoot());
+  CHECK(net.leasedAddresses().size() == 1);
+  env.startDaemon();
+  CHECK(env.listPods().empty());
+  CHECK(net.leasedAddresses().empty());
+  CHECK(fs::is_empty(env.daemon().rootDir() + "/cni-attachments"));
+  CHECK(env.daemon().waitForLog("detaching pod " + pod + " from the pod network"));
+}
