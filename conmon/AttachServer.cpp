@@ -145,13 +145,32 @@ void AttachServer::onReady(uint32_t) {
   allowBacklog(fd.get());
   diag::debug("attach client ", Decimal(fd.get()), " connected");
   clients_.push_back(std::make_unique<Client>(*this, std::move(fd)));
+  if (!everConnected_) {
+    everConnected_ = true;
+    for (std::string& packet : earlyPackets_) clients_.back()->send(packet.data(), packet.size());
+    earlyPackets_ = {};
+    earlyBytes_ = 0;
+  }
   // A client arriving while stdin is backed up waits like the others.
   if (stdin_ && stdin_->busy()) clients_.back()->pause();
 }
 
 void AttachServer::broadcast(Stream stream, char* data, size_t size) {
   data[-1] = static_cast<char>(stream);
+  if (!everConnected_) keepEarly(data - 1, size + 1);
   for (auto& client : clients_) client->send(data - 1, size + 1);
+}
+
+void AttachServer::keepEarly(const char* packet, size_t size) {
+  if (earlyBytes_ + size > earlyLimit_) {
+    if (earlyLimit_ > 0 && !earlyOverflowed_)
+      diag::warn("more than ", Decimal(static_cast<long long>(earlyLimit_)),
+                 " bytes of output before the first attach client; dropping the rest until one connects");
+    earlyOverflowed_ = true;
+    return;
+  }
+  earlyPackets_.emplace_back(packet, size);
+  earlyBytes_ += size;
 }
 
 void AttachServer::onClientInput(Client& client, const char* data, size_t size) {

@@ -36,6 +36,14 @@ class AttachServer final : public Watcher, public StdinListener {
   // input is read and dropped.
   void connectStdin(ContainerStdin* input, bool stdinOnce);
   void broadcast(Stream stream, char* data, size_t size);
+  // Output broadcast before any client has connected is kept, up to `limit`
+  // bytes, and sent to the first client (an exec's output must not be lost
+  // between its start and the daemon's connect). Beyond the limit it is
+  // dropped with a warning.
+  void keepEarlyOutput(size_t limit) { earlyLimit_ = limit; }
+  bool everConnected() const { return everConnected_; }
+  // Clients still connected (after sweep()).
+  size_t clientCount() const { return clients_.size(); }
   // Frees the clients that went away while the last batch of events was
   // dispatched (they could not be freed under the dispatcher's feet).
   void sweep();
@@ -46,6 +54,7 @@ class AttachServer final : public Watcher, public StdinListener {
   void onStdinDrained() override;
   void onClientInput(Client& client, const char* data, size_t size);
   void onClientInputEnded();
+  void keepEarly(const char* packet, size_t size);
 
   EventLoop& loop_;
   std::string path_;
@@ -53,6 +62,11 @@ class AttachServer final : public Watcher, public StdinListener {
   std::vector<std::unique_ptr<Client>> clients_;
   ContainerStdin* stdin_ = nullptr;
   bool stdinOnce_ = false;
+  bool everConnected_ = false;
+  size_t earlyLimit_ = 0;
+  size_t earlyBytes_ = 0;
+  bool earlyOverflowed_ = false;
+  std::vector<std::string> earlyPackets_;
 };
 
 }  // namespace crix::conmon

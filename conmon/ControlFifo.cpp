@@ -16,6 +16,7 @@ namespace {
 
 constexpr int kResize = 1;
 constexpr int kReopenLog = 2;
+constexpr int kKill = 3;
 
 // Splits "a b c" into three numbers.
 bool parseThree(std::string_view line, long long (&out)[3]) {
@@ -32,6 +33,8 @@ bool parseThree(std::string_view line, long long (&out)[3]) {
 }
 
 }  // namespace
+
+void ControlListener::onKill() { diag::warn("ignoring a kill request: only an exec is killed this way"); }
 
 ControlFifo::ControlFifo(EventLoop& loop, std::string path, ControlListener& listener)
     : loop_(loop), path_(std::move(path)), listener_(listener) {
@@ -82,6 +85,9 @@ void ControlFifo::handleLine(std::string_view line) {
       return;
     case kReopenLog:
       listener_.onReopenLog();
+      return;
+    case kKill:
+      listener_.onKill();
       return;
     default:
       diag::warn("ignoring unknown control message \"", line, "\"");

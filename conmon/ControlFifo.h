@@ -1,6 +1,7 @@
 // The control FIFO the daemon writes requests to, one line each, as conmon's:
 //   "1 <rows> <columns>\n"  resize the container's terminal
 //   "2 0 0\n"               reopen the log file (after the daemon renamed it)
+//   "3 0 0\n"               exec mode: kill the exec's processes (crix's own)
 #pragma once
 
 #include <string>
@@ -14,6 +15,9 @@ class ControlListener {
  public:
   virtual void onResize(unsigned rows, unsigned columns) = 0;
   virtual void onReopenLog() = 0;
+  // Only a streaming exec has something to kill; a container is stopped
+  // with the runtime's kill.
+  virtual void onKill();
 
  protected:
   ~ControlListener() = default;

@@ -20,6 +20,8 @@ const char* const kUsage =
     "         --process FILE [--terminal] [--timeout SECONDS] --exit-file FILE\n"
     "         [--stdout-file FILE] [--stderr-file FILE] [--pid-file PATH] [--sync-fd N]\n"
     "         [--conmon-pid-file PATH] [--log-level LEVEL]\n"
+    "       crix-conmon exec ... --attach-socket PATH --ctl-fifo PATH [--stdin] [--kill-on-detach]\n"
+    "         (streaming: instead of --stdout-file/--stderr-file)\n"
     "       crix-conmon --version | --help\n"
     "See conmon/README.md for the protocol.\n";
 
@@ -117,16 +119,13 @@ void parseOptions(int argc, char** argv, Options& o) {
       // CRI-O passes -1 for "no limit"; anything <= 0 means that.
       o.logSizeMax = std::max<int64_t>(0, number(name, value(), INT64_MIN));
     } else if (name == "stdin") {
-      createOnly();
       o.withStdin = flag();
     } else if (name == "stdin-once") {
       createOnly();
       o.withStdin = o.stdinOnce = flag();
     } else if (name == "attach-socket") {
-      createOnly();
       o.attachSocket = value();
     } else if (name == "ctl-fifo") {
-      createOnly();
       o.ctlFifo = value();
     } else if (name == "cgroup-path") {
       createOnly();
@@ -143,6 +142,9 @@ void parseOptions(int argc, char** argv, Options& o) {
     } else if (name == "stderr-file") {
       execOnly();
       o.stderrFile = value();
+    } else if (name == "kill-on-detach") {
+      execOnly();
+      o.killOnDetach = flag();
     } else {
       usageError("unknown option --" + std::string(name));
     }
@@ -153,6 +155,13 @@ void parseOptions(int argc, char** argv, Options& o) {
   require(!o.exitFile.empty(), "exit-file");
   if (exec) {
     require(!o.processFile.empty(), "process");
+    // Streaming needs both; without them the exec has no clients to serve.
+    if (o.attachSocket.empty() != o.ctlFifo.empty())
+      usageError("--attach-socket and --ctl-fifo go together in exec mode");
+    if (o.streaming() && (!o.stdoutFile.empty() || !o.stderrFile.empty()))
+      usageError("--stdout-file and --stderr-file are not for a streaming exec (--attach-socket)");
+    if (!o.streaming() && (o.withStdin || o.killOnDetach))
+      usageError(std::string("--") + (o.withStdin ? "stdin" : "kill-on-detach") + " needs --attach-socket in exec mode");
   } else {
     require(!o.bundle.empty(), "bundle");
     require(!o.logPath.empty(), "log-path");

@@ -28,14 +28,16 @@ struct Options {
   int syncFd = -1;
   diag::Level logLevel = diag::Level::Warn;
 
+  // Create mode; exec mode too when it streams (attachSocket set).
+  bool withStdin = false;
+  std::string attachSocket;
+  std::string ctlFifo;
+
   // Create mode.
   std::string bundle;
   std::string logPath;
   int64_t logSizeMax = 0;  // 0: unlimited
-  bool withStdin = false;
   bool stdinOnce = false;
-  std::string attachSocket;
-  std::string ctlFifo;
   std::string cgroupPath;  // empty: found from /proc/<pid>/cgroup
 
   // Exec mode.
@@ -43,6 +45,11 @@ struct Options {
   std::string stdoutFile;
   std::string stderrFile;
   int64_t timeoutSeconds = 0;  // 0: none
+  bool killOnDetach = false;   // streaming: the last client leaving kills the exec
+
+  // Exec mode serving its output and input on the attach socket instead of
+  // writing files.
+  bool streaming() const { return mode == Mode::Exec && !attachSocket.empty(); }
 };
 
 // Fills `out` from argv, and throws crix::Error (InvalidArgument) naming the

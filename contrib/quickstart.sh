@@ -4,7 +4,7 @@
 # the daemon on /run/crix/crix.sock (with a bridge pod network when the node
 # has none), asks it who it is, then runs a demo pod
 # from a busybox image built here from the host's busybox-static (no registry
-# or internet needed) and shows its logs and `crixctl ps`.
+# or internet needed) and shows its IP, its logs, an exec and `crixctl ps`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -63,6 +63,8 @@ echo "--- the demo pod's IP on the pod network"
 "${ctl[@]}" inspectp "$pod" | python3 -c 'import json, sys; print(json.load(sys.stdin)["status"]["network"]["ip"])'
 echo "--- crixctl logs $ctr"
 "${ctl[@]}" logs "$ctr"
+echo "--- crixctl exec $ctr (streamed through crix's streaming server)"
+"${ctl[@]}" exec "$ctr" sh -c 'echo "hello from exec in $(hostname)"'
 echo "--- crixctl ps"
 "${ctl[@]}" ps
 echo "The demo pod keeps running; remove it with: crixctl rmp -f $pod"

@@ -19,11 +19,13 @@
 #include "cri/SignalWatcher.h"
 #include "cri/StartupPageRelease.h"
 #include "cri/runtime/ContainerLifecycle.h"
+#include "cri/runtime/ContainerStreamingBackend.h"
 #include "cri/runtime/PodLifecycle.h"
 #include "cri/runtime/StateRecovery.h"
 #include "cri/runtime/StatsCollector.h"
 #include "cri/state/RuntimeState.h"
 #include "netns/NamespacePinner.h"
+#include "cri/streaming/StreamServer.h"
 #include "netns/cni/PodNetworking.h"
 #include "oci/runtime/RuntimeHandlerInfo.h"
 
@@ -36,6 +38,19 @@ constexpr auto kShutdownGrace = std::chrono::seconds(10);
 
 void applyLogLevel(const config::Config& cfg) {
   if (const auto level = log::parseLevel(cfg.runtime.log_level)) log::setLevel(*level);
+}
+
+streaming::StreamServerOptions streamServerOptions(const config::Config& cfg) {
+  streaming::StreamServerOptions options;
+  options.address = cfg.api.stream_address.empty() ? "127.0.0.1" : cfg.api.stream_address;
+  // Validated as a port number when the configuration was loaded.
+  options.port = static_cast<uint16_t>(std::stoi(cfg.api.stream_port.empty() ? "0" : cfg.api.stream_port));
+  if (cfg.api.stream_enable_tls) {
+    options.tlsCertFile = cfg.api.stream_tls_cert;
+    options.tlsKeyFile = cfg.api.stream_tls_key;
+  }
+  options.idleTimeout = std::chrono::duration_cast<std::chrono::milliseconds>(cfg.api.stream_idle_timeout);
+  return options;
 }
 
 void createStateDir(const std::string& dir) {
@@ -84,7 +99,13 @@ int Daemon::run() {
   log::info("state: ", recovered.pods, " pods and ", recovered.containers, " containers recovered",
             recovered.discarded ? ", " + std::to_string(recovered.discarded) + " leftovers removed" : "");
 
-  RuntimeServiceImpl runtimeService(config_, {runtimeState, pods, containers, stats, network});
+  // Exec, Attach and PortForward answer with URLs on this server.
+  ContainerStreamingBackend streamingBackend(config_, runtimeState, containers);
+  streaming::StreamServer streamServer(streamServerOptions(*cfg), streamingBackend);
+  streamServer.start();
+  log::info("streaming server (exec, attach, port-forward) on ", streamServer.baseUrl());
+
+  RuntimeServiceImpl runtimeService(config_, {runtimeState, pods, containers, stats, network, streamServer});
   ImageServiceImpl imageService(config_, imageStorage);
   ImageTransferServiceImpl imageTransferService(config_, imageStorage);
 
@@ -122,6 +143,9 @@ int Daemon::run() {
 
   server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
   server->Wait();
+  // Open exec/attach streams end with the daemon (attached containers keep
+  // running; exec'd processes are killed with their client).
+  streamServer.stop();
   log::info("crix stopped");
   return 0;
 }

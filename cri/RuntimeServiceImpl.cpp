@@ -8,6 +8,7 @@
 #include "core/Error.h"
 #include "cri/ServiceBoundary.h"
 #include "cri/runtime/CriViews.h"
+#include "cri/runtime/StreamRequests.h"
 #include "storage/AtomicFile.h"
 
 namespace crix::cri {
@@ -77,6 +78,27 @@ grpc::Status RuntimeServiceImpl::UpdateRuntimeConfig(grpc::ServerContext*,
   // capability allocate from it for pods started from now on.
   return serve("UpdateRuntimeConfig", [&] {
     parts_.network.setPodCidr(request->runtime_config().network_config().pod_cidr());
+  });
+}
+
+grpc::Status RuntimeServiceImpl::Exec(grpc::ServerContext*, const v1::ExecRequest* request,
+                                      v1::ExecResponse* response) {
+  return serve("Exec", [&] {
+    response->set_url(parts_.streams.execUrl(checkedExec(*request, parts_.containers)));
+  });
+}
+
+grpc::Status RuntimeServiceImpl::Attach(grpc::ServerContext*, const v1::AttachRequest* request,
+                                        v1::AttachResponse* response) {
+  return serve("Attach", [&] {
+    response->set_url(parts_.streams.attachUrl(checkedAttach(*request, parts_.containers)));
+  });
+}
+
+grpc::Status RuntimeServiceImpl::PortForward(grpc::ServerContext*, const v1::PortForwardRequest* request,
+                                             v1::PortForwardResponse* response) {
+  return serve("PortForward", [&] {
+    response->set_url(parts_.streams.portForwardUrl(checkedPortForward(*request, parts_.state)));
   });
 }
 

@@ -10,6 +10,7 @@
 #include "cri/runtime/PodLifecycle.h"
 #include "cri/runtime/StatsCollector.h"
 #include "cri/state/RuntimeState.h"
+#include "cri/streaming/StreamServer.h"
 
 namespace crix::cri {
 
@@ -19,6 +20,7 @@ struct RuntimeParts {
   ContainerLifecycle& containers;
   StatsCollector& stats;
   netns::cni::PodNetworking& network;
+  streaming::StreamServer& streams;
 };
 
 class RuntimeServiceImpl final : public runtime::v1::RuntimeService::Service {
@@ -63,6 +65,11 @@ class RuntimeServiceImpl final : public runtime::v1::RuntimeService::Service {
                                   runtime::v1::ReopenContainerLogResponse*) override;
   grpc::Status ExecSync(grpc::ServerContext*, const runtime::v1::ExecSyncRequest*,
                         runtime::v1::ExecSyncResponse*) override;
+  grpc::Status Exec(grpc::ServerContext*, const runtime::v1::ExecRequest*, runtime::v1::ExecResponse*) override;
+  grpc::Status Attach(grpc::ServerContext*, const runtime::v1::AttachRequest*,
+                      runtime::v1::AttachResponse*) override;
+  grpc::Status PortForward(grpc::ServerContext*, const runtime::v1::PortForwardRequest*,
+                           runtime::v1::PortForwardResponse*) override;
 
   grpc::Status ContainerStats(grpc::ServerContext*, const runtime::v1::ContainerStatsRequest*,
                               runtime::v1::ContainerStatsResponse*) override;

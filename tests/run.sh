@@ -55,6 +55,8 @@ run_suite crixctl-unit "$build/tests/unit/crixctl/crixctl-unit-tests" 120
 # The streaming protocols against npm's spdy-transport and ws.
 run_suite spdy "$build/tests/streaming/spdy/crix-spdy-tests" 300
 run_suite websocket "$build/tests/streaming/websocket/crix-websocket-tests" 300
+run_suite streaming-server "$build/tests/streaming/server/crix-streaming-server-tests" 600
+run_suite streaming-client "$build/tests/streaming/client/crix-streaming-client-tests" 300
 for suite in oci conmon netns; do
   binary="$build/tests/$suite/crix-$suite-tests"
   [[ -x $binary ]] && run_suite "$suite" "$binary" 900

@@ -16,11 +16,13 @@ Verb makeLoadVerb();
 Verb makePullVerb();
 Verb makeRmiVerb();
 Verb makeVersionVerb();
+Verb makeAttachVerb();
 Verb makeCreateVerb();
 Verb makeExecVerb();
 Verb makeInspectVerb();
 Verb makeInspectpVerb();
 Verb makePodsVerb();
+Verb makePortForwardVerb();
 Verb makePsVerb();
 Verb makeRmVerb();
 Verb makeRmpVerb();
@@ -45,11 +47,13 @@ const std::vector<Verb>& verbTable() {
         makePullVerb(),
         makeRmiVerb(),
         makeVersionVerb(),
+        makeAttachVerb(),
         makeCreateVerb(),
         makeExecVerb(),
         makeInspectVerb(),
         makeInspectpVerb(),
         makePodsVerb(),
+        makePortForwardVerb(),
         makePsVerb(),
         makeRmVerb(),
         makeRmpVerb(),

@@ -1,7 +1,7 @@
 #include "storage/registry/AuthConfig.h"
 
 #include "core/Error.h"
-#include "storage/registry/Base64.h"
+#include "core/Base64.h"
 
 namespace crix::registry {
 

@@ -3,7 +3,7 @@
 #include "core/Log.h"
 #include "storage/digest/DigestHasher.h"
 #include "storage/registry/AuthFile.h"
-#include "storage/registry/Base64.h"
+#include "core/Base64.h"
 #include "storage/registry/RegistryErrors.h"
 
 namespace crix::registry {

@@ -126,22 +126,27 @@ std::vector<std::string> TestContainer::runc(std::vector<std::string> args) cons
 }
 
 std::string TestContainer::create(const std::vector<std::string>& extraArgs) {
-  int fds[2];
-  check(::pipe2(fds, O_CLOEXEC) == 0, "pipe");
   std::vector<std::string> argv = {kConmon,          "--cid",          id,          "--bundle",      bundle,
                                    "--runtime",      kRunc,            "--runtime-root", runcRoot,    "--log-path",
                                    logFile,          "--exit-file",    exitFile,    "--attach-socket", attachSocket,
                                    "--ctl-fifo",     ctlFifo,          "--pid-file", pidFile,       "--sync-fd",
                                    "3",              "--log-level",    "debug"};
   argv.insert(argv.end(), extraArgs.begin(), extraArgs.end());
+  return runWithSyncFd(argv, diagFile, conmonPid_);
+}
+
+std::string runWithSyncFd(const std::vector<std::string>& argvIn, const std::string& diagFile, pid_t& pid) {
+  int fds[2];
+  check(::pipe2(fds, O_CLOEXEC) == 0, "pipe");
+  std::vector<std::string> argv = argvIn;
   std::vector<char*> args;
   for (auto& a : argv) args.push_back(a.data());
   args.push_back(nullptr);
   const int diag = ::open(diagFile.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 
-  conmonPid_ = ::fork();
-  check(conmonPid_ >= 0, "fork");
-  if (conmonPid_ == 0) {
+  pid = ::fork();
+  check(pid >= 0, "fork");
+  if (pid == 0) {
     const int devNull = ::open("/dev/null", O_RDONLY);
     ::dup2(devNull, 0);
     ::dup2(diag, 1);
@@ -253,6 +258,13 @@ std::vector<pid_t> TestContainer::cgroupProcesses() const {
   return pids;
 }
 
+nlohmann::json TestContainer::execProcess(const std::vector<std::string>& args, bool terminal) const {
+  nlohmann::json process = processSpec_;
+  process["args"] = args;
+  process["terminal"] = terminal;
+  return process;
+}
+
 TestContainer::ExecResult TestContainer::exec(const std::vector<std::string>& args,
                                               const std::vector<std::string>& extraArgs, bool terminal,
                                               Millis timeout) {
@@ -280,6 +292,62 @@ TestContainer::ExecResult TestContainer::exec(const std::vector<std::string>& ar
   result.out = slurp(outFile);
   result.err = slurp(errFile);
   return result;
+}
+
+StreamingExec::StreamingExec(TestContainer& c, const std::vector<std::string>& args,
+                             const std::vector<std::string>& extraArgs, bool terminal) {
+  static int counter = 0;
+  const std::string n = "stream" + std::to_string(++counter);
+  processFile = c.dir / (n + ".json");
+  attachSocket = c.dir / (n + ".attach");
+  ctlFifo = c.dir / (n + ".ctl");
+  exitFile = c.dir / (n + ".exit");
+  diagFile = c.dir / (n + ".diag");
+  writeText(processFile, c.execProcess(args, terminal).dump());
+  std::vector<std::string> argv = {kConmon,         "exec",        "--cid",           c.id,
+                                   "--runtime",     kRunc,         "--runtime-root",  c.runcRoot,
+                                   "--process",     processFile,   "--exit-file",     exitFile,
+                                   "--attach-socket", attachSocket, "--ctl-fifo",     ctlFifo,
+                                   "--sync-fd",     "3",           "--log-level",     "debug"};
+  if (terminal) argv.push_back("--terminal");
+  argv.insert(argv.end(), extraArgs.begin(), extraArgs.end());
+  syncLine = runWithSyncFd(argv, diagFile, conmonPid_);
+}
+
+StreamingExec::~StreamingExec() {
+  if (conmonPid_ <= 0) return;
+  // The exec first, so that nothing is left in the container; then crix-conmon.
+  if (exists(ctlFifo)) {
+    const int fd = ::open(ctlFifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd >= 0) {
+      [[maybe_unused]] const ssize_t w = ::write(fd, "3 0 0\n", 6);
+      ::close(fd);
+    }
+  }
+  if (!waitConmonExit(10s)) {
+    ::kill(conmonPid_, SIGKILL);
+    ::waitpid(conmonPid_, nullptr, 0);
+  }
+}
+
+std::optional<int> StreamingExec::waitConmonExit(Millis timeout) {
+  if (conmonPid_ <= 0) return std::nullopt;
+  std::optional<int> code;
+  waitUntil(
+      [&] {
+        int status = 0;
+        if (::waitpid(conmonPid_, &status, WNOHANG) != conmonPid_) return false;
+        code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        conmonPid_ = -1;
+        return true;
+      },
+      timeout);
+  return code;
+}
+
+nlohmann::json StreamingExec::exitReport(Millis timeout) const {
+  if (!waitUntil([&] { return exists(exitFile); }, timeout)) return {};
+  return nlohmann::json::parse(slurp(exitFile));
 }
 
 int connectLongPath(const std::string& path, int type) {
@@ -317,10 +385,21 @@ void AttachClient::readPackets(int timeoutMs) {
   char buf[65536];
   const ssize_t n = ::recv(fd_, buf, sizeof buf, MSG_DONTWAIT);
   if (n <= 0) {
+    if (n == 0) ended_ = true;
     std::this_thread::sleep_for(10ms);  // closed: nothing more will come
     return;
   }
   (buf[0] == 3 ? err : out).append(buf + 1, static_cast<size_t>(n - 1));
+}
+
+bool AttachClient::waitForEnd(Millis timeout) {
+  const auto deadline = Clock::now() + timeout;
+  while (!ended_) {
+    const auto left = std::chrono::duration_cast<Millis>(deadline - Clock::now()).count();
+    if (left <= 0) return false;
+    readPackets(static_cast<int>(std::min<long long>(left, 100)));
+  }
+  return true;
 }
 
 bool AttachClient::waitFor(const std::string& text, int stream, Millis timeout) {

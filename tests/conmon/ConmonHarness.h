@@ -78,12 +78,39 @@ class TestContainer {
   ExecResult exec(const std::vector<std::string>& args, const std::vector<std::string>& extraArgs = {},
                   bool terminal = false, Millis timeout = 30s);
 
+  // The OCI process of an exec of `args` in this container.
+  nlohmann::json execProcess(const std::vector<std::string>& args, bool terminal) const;
+
   crix::test::TempDir dir;
   std::string id, cgroupName, bundle, runcRoot;
   std::string logFile, exitFile, attachSocket, ctlFifo, pidFile, diagFile;
 
  private:
   nlohmann::json processSpec_;
+  pid_t conmonPid_ = -1;
+};
+
+// crix-conmon in streaming exec mode (--attach-socket, --ctl-fifo) as a
+// child of the test, started at construction; the sync line is read by then.
+// The destructor kills a crix-conmon still running (and the exec with it,
+// through the control FIFO's kill first) and reaps it.
+class StreamingExec {
+ public:
+  StreamingExec(TestContainer& container, const std::vector<std::string>& args,
+                const std::vector<std::string>& extraArgs = {}, bool terminal = false);
+  ~StreamingExec();
+  StreamingExec(const StreamingExec&) = delete;
+  StreamingExec& operator=(const StreamingExec&) = delete;
+
+  pid_t pid() const { return TestContainer::pidFrom(syncLine); }
+  std::optional<int> waitConmonExit(Millis timeout = 15s);
+  nlohmann::json exitReport(Millis timeout = 15s) const;
+  std::string diagnostics() const { return slurp(diagFile); }
+
+  std::string syncLine;
+  std::string processFile, attachSocket, ctlFifo, exitFile, diagFile;
+
+ private:
   pid_t conmonPid_ = -1;
 };
 
@@ -96,6 +123,8 @@ class AttachClient {
 
   void send(const std::string& data);
   void closeWrite();  // end of this client's input
+  // Reads until crix-conmon closes the connection; false on timeout.
+  bool waitForEnd(Millis timeout = 10s);
   // Reads packets until the stream's output contains `text`.
   bool waitFor(const std::string& text, int stream = 2, Millis timeout = 10s);
   std::string out, err;
@@ -103,9 +132,15 @@ class AttachClient {
  private:
   void readPackets(int timeoutMs);
   int fd_ = -1;
+  bool ended_ = false;
 };
 
 // Connects to a unix socket whose path may exceed sun_path.
 int connectLongPath(const std::string& path, int type);
+
+// Forks and executes argv with stdout and stderr appended to `diagFile` and
+// the write end of a pipe as fd 3, and returns the first line read from the
+// pipe within 30 s ("" when none came). `pid` is the child's.
+std::string runWithSyncFd(const std::vector<std::string>& argv, const std::string& diagFile, pid_t& pid);
 
 }  // namespace crix::conmon::test

@@ -119,3 +119,24 @@ TEST_CASE("the CRI log writer splits chunks into F and P entries and truncates a
   CHECK(text.find("entry 19\n") != std::string::npos);
   CHECK(text.find("entry 0\n") == std::string::npos);
 }
+
+TEST_CASE("exec mode streams with --attach-socket and --ctl-fifo, which exclude output files") {
+  const std::vector<std::string> base = {"exec", "--cid", "c", "--runtime", "/r", "--process", "/p", "--exit-file", "/e"};
+  auto with = [&](std::vector<std::string> more) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), more.begin(), more.end());
+    return args;
+  };
+  const Options o = parse(with({"--attach-socket", "/a", "--ctl-fifo", "/f", "--stdin", "--kill-on-detach"}));
+  CHECK(o.streaming());
+  CHECK(o.withStdin);
+  CHECK(o.killOnDetach);
+  CHECK(!parse(base).streaming());
+  CHECK_THROWS_WITH(parse(with({"--attach-socket", "/a"})), doctest::Contains("go together"));
+  CHECK_THROWS_WITH(parse(with({"--attach-socket", "/a", "--ctl-fifo", "/f", "--stdout-file", "/o"})),
+                    doctest::Contains("not for a streaming exec"));
+  CHECK_THROWS_WITH(parse(with({"--stdin"})), doctest::Contains("--stdin needs --attach-socket"));
+  CHECK_THROWS_WITH(parse(with({"--kill-on-detach"})), doctest::Contains("--kill-on-detach needs --attach-socket"));
+  CHECK_THROWS_WITH(parse(with({"--stdin-once"})), doctest::Contains("not an exec option"));
+  CHECK_THROWS_WITH(parse({"--kill-on-detach"}), doctest::Contains("only an exec option"));
+}

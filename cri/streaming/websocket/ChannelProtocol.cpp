@@ -1,6 +1,6 @@
 #include "cri/streaming/websocket/ChannelProtocol.h"
 
-#include "cri/streaming/websocket/Base64.h"
+#include "core/Base64.h"
 
 namespace crix::streaming {
 
@@ -38,7 +38,7 @@ ChannelMessage ChannelCodec::decode(std::string_view message) const {
   }
   // The digit wraps as a byte, as kubelet's `channel - '0'` does.
   decoded.channel = static_cast<uint8_t>(first - '0');
-  auto data = base64Decode(message);
+  auto data = base64Decode(message, Base64Padding::Required);
   if (!data) {
     decoded.error = "channel " + std::to_string(decoded.channel) + " data is not valid base64";
     return decoded;

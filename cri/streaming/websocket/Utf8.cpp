@@ -38,4 +38,11 @@ bool isValidUtf8(std::string_view bytes) {
   return true;
 }
 
+std::string_view utf8Prefix(std::string_view text, size_t limit) {
+  if (text.size() <= limit) return text;
+  size_t end = limit;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xc0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
 }  // namespace crix::streaming

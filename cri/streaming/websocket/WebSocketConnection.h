@@ -5,8 +5,8 @@
 // locking: the server glue owns one connection per connection and
 // serializes calls on it.
 //
-// Every peer byte is hostile. A violation fails the connection (RFC 6455
-// 7.1.7): a close frame with the matching code is queued, a Failed event is
+// Every peer byte is hostile; WebSocketFrameReader checks them. A violation
+// fails the connection (RFC 6455 7.1.7): a close frame with the matching code is queued, a Failed event is
 // reported, the state becomes Closed and later bytes are ignored; the caller
 // writes the output and closes the socket.
 //   1002 protocol error: unmasked client frame, RSV bits (no extension is
@@ -28,31 +28,14 @@
 #include <string_view>
 #include <vector>
 
+#include "cri/streaming/websocket/WebSocketEvent.h"
 #include "cri/streaming/websocket/WebSocketFrame.h"
+#include "cri/streaming/websocket/WebSocketFrameReader.h"
 
 namespace crix::streaming {
 
 struct WebSocketLimits {
   size_t maxMessageBytes = 16 * 1024 * 1024;
-};
-
-enum class WebSocketMessageType { Text, Binary };
-
-struct WebSocketEvent {
-  enum class Kind {
-    Message,  // a whole (reassembled) data message in `payload`
-    Ping,     // the peer pinged with `payload`; the pong is already queued
-    Pong,     // the peer's pong with `payload`
-    Closed,   // the close handshake ended: `closeCode` (1005 when the peer's
-              // close had none) and `payload` = reason, both the peer's; if
-              // the peer started it, the echo is already queued
-    Failed,   // the peer broke the protocol: `closeCode` is what we sent,
-              // `payload` says why
-  };
-  Kind kind = Kind::Message;
-  WebSocketMessageType messageType = WebSocketMessageType::Binary;
-  std::string payload;
-  uint16_t closeCode = 0;
 };
 
 class WebSocketConnection {
@@ -89,31 +72,11 @@ class WebSocketConnection {
   size_t outputSize() const { return output_.size(); }
 
  private:
-  enum class Stage { Header, Payload };
-
-  void parse(std::vector<WebSocketEvent>& events, std::string_view& in);
-  bool parseHeader(std::vector<WebSocketEvent>& events);
-  void finishFrame(std::vector<WebSocketEvent>& events);
-  void handleClose(std::vector<WebSocketEvent>& events);
-  void failConnection(std::vector<WebSocketEvent>& events, uint16_t code, std::string reason);
   void queueFrame(WebSocketOpcode opcode, std::string_view payload);
 
-  WebSocketLimits limits_;
   State state_ = State::Open;
   std::string output_;
-
-  Stage stage_ = Stage::Header;
-  std::string header_;  // the current frame header's bytes so far (<= 14)
-  uint8_t opcode_ = 0;
-  bool fin_ = false;
-  uint64_t remaining_ = 0;  // payload bytes of the current frame still to come
-  uint8_t mask_[4] = {};
-  size_t maskOffset_ = 0;
-  std::string control_;  // the current control frame's payload
-
-  bool inMessage_ = false;  // a fragmented data message is being reassembled
-  WebSocketMessageType messageType_ = WebSocketMessageType::Binary;
-  std::string message_;
+  WebSocketFrameReader reader_;
 };
 
 }  // namespace crix::streaming

@@ -6,7 +6,7 @@
 
 #include "core/Error.h"
 #include "cri/streaming/http/UpgradeNegotiation.h"
-#include "cri/streaming/websocket/Base64.h"
+#include "core/Base64.h"
 
 namespace crix::streaming {
 
@@ -62,7 +62,7 @@ WebSocketHandshake acceptWebSocket(const HttpRequest& request, std::span<const s
 
   const auto keys = request.headers.getAll("Sec-WebSocket-Key");
   if (keys.size() != 1) return refuse(400, "exactly one Sec-WebSocket-Key is required");
-  const auto nonce = base64Decode(keys.front());
+  const auto nonce = base64Decode(keys.front(), Base64Padding::Required);
   if (!nonce || nonce->size() != 16) return refuse(400, "Sec-WebSocket-Key is not 16 bytes in base64");
 
   const std::vector<std::string> offered = request.headers.listValues("Sec-WebSocket-Protocol");

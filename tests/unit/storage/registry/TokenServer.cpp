@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "storage/registry/Base64.h"
+#include "core/Base64.h"
 #include "tests/support/LoopbackSocket.h"
 #include "tests/support/Subprocess.h"
 

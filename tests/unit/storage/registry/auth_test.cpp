@@ -7,11 +7,13 @@
 #include "storage/registry/AuthChallenge.h"
 #include "storage/registry/AuthConfig.h"
 #include "storage/registry/AuthFile.h"
-#include "storage/registry/Base64.h"
+#include "core/Base64.h"
 #include "storage/registry/BearerTokenCache.h"
 
 using crix::StatusCode;
 using namespace crix::registry;
+using crix::base64Decode;
+using crix::base64Encode;
 
 TEST_SUITE("registry/Auth") {
 

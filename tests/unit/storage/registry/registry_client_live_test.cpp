@@ -11,7 +11,7 @@
 #include "TestImage.h"
 #include "TokenServer.h"
 #include "core/Error.h"
-#include "storage/registry/Base64.h"
+#include "core/Base64.h"
 #include "storage/registry/ImageConfig.h"
 #include "storage/registry/ManifestParser.h"
 #include "storage/registry/MediaTypes.h"
@@ -26,6 +26,7 @@
 
 using crix::StatusCode;
 using namespace crix::registry;
+using crix::base64Encode;
 using namespace crix::registry::test;
 using namespace crix::test;
 namespace fs = std::filesystem;

@@ -1,14 +1,14 @@
-#include "storage/registry/Base64.h"
+#include "core/Base64.h"
 
 #include <cstdint>
 
-namespace crix::registry {
+namespace crix {
 
 namespace {
 
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-int valueOf(char c) {
+int sextet(char c) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
   if (c >= 'a' && c <= 'z') return c - 'a' + 26;
   if (c >= '0' && c <= '9') return c - '0' + 52;
@@ -43,15 +43,24 @@ std::string base64Encode(std::string_view bytes) {
   return out;
 }
 
-std::optional<std::string> base64Decode(std::string_view text) {
-  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
-  if (text.size() % 4 == 1) return std::nullopt;
+std::optional<std::string> base64Decode(std::string_view text, Base64Padding padding) {
+  std::string body;
+  body.reserve(text.size());
+  for (char c : text)
+    if (c != '\r' && c != '\n') body += c;
+  const std::size_t total = body.size();
+  std::size_t pad = 0;
+  while (!body.empty() && body.back() == '=' && pad < 2) body.pop_back(), ++pad;
+  if (body.size() % 4 == 1) return std::nullopt;
+  if (padding == Base64Padding::Required && (total % 4 != 0 || pad != (4 - body.size() % 4) % 4))
+    return std::nullopt;
+
   std::string out;
-  out.reserve(text.size() * 3 / 4);
+  out.reserve(body.size() * 3 / 4);
   std::uint32_t buffer = 0;
   int bits = 0;
-  for (char c : text) {
-    const int v = valueOf(c);
+  for (char c : body) {
+    const int v = sextet(c);
     if (v < 0) return std::nullopt;
     buffer = (buffer << 6) | std::uint32_t(v);
     bits += 6;
@@ -60,7 +69,10 @@ std::optional<std::string> base64Decode(std::string_view text) {
       out += static_cast<char>((buffer >> bits) & 0xff);
     }
   }
+  // Canonical form: the bits past the last whole byte are zero ("Zh==" is
+  // not "Zg==").
+  if (padding == Base64Padding::Required && (buffer & ((1u << bits) - 1)) != 0) return std::nullopt;
   return out;
 }
 
-}  // namespace crix::registry
+}  // namespace crix
