@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/integration/RuntimeEnv.h"
+#include "tests/support/NodeScript.h"
 #include "tests/support/Subprocess.h"
 
 using namespace crix::test;
@@ -24,21 +25,12 @@ namespace {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-// Runs one scenario of tests/streaming/js/<script> and returns its last
-// line ({"event":"done", ...}).
+// Runs one scenario of tests/streaming/js/<script>; its "done" line.
 json runClient(const std::string& script, const json& spec) {
-  const std::string path = std::string(CRIX_SOURCE_ROOT) + "/tests/streaming/js/" + script;
-  REQUIRE_MESSAGE(fs::exists(std::string(CRIX_SOURCE_ROOT) + "/tests/streaming/js/node_modules/ws"),
-                  "npm packages missing: run `npm ci --prefix tests/streaming/js`");
-  const auto r = runProcess({"/usr/bin/node", path, spec.dump()}, std::chrono::seconds(45));
-  INFO("node ", script, " ", spec.dump(), "\nstdout: ", r.out, "\nstderr: ", r.err);
-  REQUIRE(r.exitCode == 0);
-  const auto end = r.out.find_last_not_of('\n');
-  REQUIRE(end != std::string::npos);
-  const auto start = r.out.rfind('\n', end);
-  const json last = json::parse(r.out.substr(start == std::string::npos ? 0 : start + 1, end + 1));
-  REQUIRE(last.value("event", "") == "done");
-  return last;
+  const NodeRun run = runNodeScript(script, {"ws", "spdy-transport"}, {spec.dump()}, std::chrono::seconds(45));
+  INFO(run.transcript());
+  REQUIRE(run.process.exitCode == 0);
+  return run.event("done");
 }
 
 std::string execUrl(RuntimeEnv& env, const std::string& ctr, const std::vector<std::string>& cmd, bool tty,
