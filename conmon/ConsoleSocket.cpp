@@ -1,5 +1,6 @@
 #include "conmon/ConsoleSocket.h"
 
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
@@ -76,6 +77,13 @@ UniqueFd ConsoleSocket::receiveTerminal() {
       diag::warn("cannot set ONLCR on the terminal: ", diag::errnoText(errno));
   }
   return master;
+}
+
+void setTerminalSize(int master, unsigned rows, unsigned columns) {
+  winsize size{};
+  size.ws_row = static_cast<unsigned short>(rows);
+  size.ws_col = static_cast<unsigned short>(columns);
+  if (::ioctl(master, TIOCSWINSZ, &size) != 0) diag::warn("cannot resize the terminal: ", diag::errnoText(errno));
 }
 
 }  // namespace crix::conmon

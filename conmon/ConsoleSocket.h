@@ -8,6 +8,10 @@
 
 namespace crix::conmon {
 
+// TIOCSWINSZ on a pty master received here; a failure is a warning (the
+// process keeps its old size).
+void setTerminalSize(int master, unsigned rows, unsigned columns);
+
 class ConsoleSocket {
  public:
   // Listens on `path` (which must fit in sun_path).

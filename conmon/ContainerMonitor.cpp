@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -204,11 +203,7 @@ void ContainerMonitor::onResize(unsigned rows, unsigned columns) {
     diag::debug("resize request for a container without a terminal");
     return;
   }
-  winsize size{};
-  size.ws_row = static_cast<unsigned short>(rows);
-  size.ws_col = static_cast<unsigned short>(columns);
-  if (::ioctl(terminal_.get(), TIOCSWINSZ, &size) != 0)
-    diag::warn("cannot resize the terminal: ", diag::errnoText(errno));
+  setTerminalSize(terminal_.get(), rows, columns);
 }
 
 void ContainerMonitor::finish(const std::string& error) {

@@ -255,11 +255,7 @@ void ExecSession::onResize(unsigned rows, unsigned columns) {
     diag::debug("resize request for an exec without a terminal");
     return;
   }
-  winsize size{};
-  size.ws_row = static_cast<unsigned short>(rows);
-  size.ws_col = static_cast<unsigned short>(columns);
-  if (::ioctl(terminal_.get(), TIOCSWINSZ, &size) != 0)
-    diag::warn("cannot resize the terminal: ", diag::errnoText(errno));
+  setTerminalSize(terminal_.get(), rows, columns);
 }
 
 void ExecSession::checkExit() {

@@ -7,17 +7,16 @@
 #include <cerrno>
 
 #include "core/Error.h"
+#include "oci/runtime/AttachSocket.h"
 
 namespace crix::cri {
 
 namespace {
 
-constexpr unsigned char kStdout = 2;
-constexpr unsigned char kStderr = 3;
-// crix-conmon sends at most 8192 bytes of output per packet and takes up to
-// 32 KiB of input per packet.
+constexpr auto kStdout = static_cast<char>(oci::AttachStream::Stdout);
+constexpr auto kStderr = static_cast<char>(oci::AttachStream::Stderr);
+// crix-conmon sends at most 8192 bytes of output per packet.
 constexpr size_t kMaxOutputPacket = 8193;
-constexpr size_t kMaxInputPacket = 32 * 1024;
 
 // A client that went away makes writes fail (EPIPE); that is noticed through
 // clientGone, so a failed write only stops writing to that fd.
@@ -39,7 +38,7 @@ void writeAll(int& fd, const char* data, size_t size) {
 RelayEnd relayAttachSocket(int attachSocket, const RelayFds& fds, bool halfCloseOnStdinEof) {
   int stdinFd = fds.stdinFd, stdoutFd = fds.stdoutFd, stderrFd = fds.stderrFd;
   char packet[kMaxOutputPacket];
-  char input[kMaxInputPacket];
+  char input[oci::kMaxAttachInputPacket];
   // Input the process does not take yet waits here, so that output keeps
   // being read meanwhile (a blocked send would stall both directions).
   size_t pending = 0;

@@ -126,11 +126,11 @@ streaming::RemoteCommandOutcome ContainerStreamingBackend::attach(const streamin
 UniqueFd ContainerStreamingBackend::dialPort(const std::string& podSandboxId, uint16_t port) {
   const auto pod = state_.pod(podSandboxId);
   if (!pod) throw Error::notFound("pod sandbox \"" + podSandboxId + "\" not found");
-  // A host-network pod's ports are the node's.
-  const std::string netns = usesHostNetwork(pod->config) ? "" : pod->netnsPath;
-  if (!usesHostNetwork(pod->config) && netns.empty())
+  // A host-network pod's ports are the node's ("" below).
+  if (usesHostNetwork(pod->config)) return netns::dialPodPort("", port);
+  if (pod->netnsPath.empty())
     throw Error::failedPrecondition("pod sandbox " + pod->id + " has no network namespace");
-  return netns::dialPodPort(netns, port);
+  return netns::dialPodPort(pod->netnsPath, port);
 }
 
 }  // namespace crix::cri

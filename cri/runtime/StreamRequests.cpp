@@ -13,7 +13,6 @@ void checkStreams(bool tty, bool in, bool out, bool err) {
 }
 
 ContainerRecord runningContainer(const std::string& id, ContainerLifecycle& containers) {
-  if (id.empty()) throw Error::invalidArgument("missing required container_id");
   auto record = containers.status(id);
   if (record.state != ContainerState::Running)
     throw Error::failedPrecondition("container " + record.id + " is not running (" +

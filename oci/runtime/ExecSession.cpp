@@ -21,7 +21,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr int kChildSyncFd = 3;
-constexpr std::size_t kMaxSyncLine = 64 * 1024;
 // After a kill request crix-conmon waits up to 5 s for the killed processes.
 constexpr std::chrono::seconds kMonitorEndAfterKill{10};
 // A crix-conmon that reported an error exits at once.
@@ -44,29 +43,6 @@ void writeFileOrThrow(const std::string& path, const std::string& text) {
   }
 }
 
-// The first line crix-conmon writes on the sync pipe; "" at end of file;
-// nullopt when nothing came by the deadline.
-std::optional<std::string> readSyncLine(int fd, Clock::time_point deadline) {
-  std::string line;
-  for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0) return std::nullopt;
-    pollfd p{fd, POLLIN, 0};
-    const int r = ::poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 1 << 30)));
-    if (r < 0 && errno != EINTR) throw Error::fromErrno("poll the crix-conmon sync pipe", errno);
-    if (r <= 0) continue;
-    char buf[4096];
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR || errno == EAGAIN) continue;
-      throw Error::fromErrno("read the crix-conmon sync pipe", errno);
-    }
-    if (n == 0) return line;
-    line.append(buf, static_cast<std::size_t>(n));
-    if (const auto nl = line.find('\n'); nl != std::string::npos) return line.substr(0, nl);
-    if (line.size() > kMaxSyncLine) return line;
-  }
-}
 
 std::vector<std::string> monitorExecArgv(const ExecSessionRequest& r, const PrivateDirectory& dir,
                                          bool terminal) {

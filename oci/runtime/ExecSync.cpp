@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <filesystem>
 
 #include "core/Error.h"
 #include "core/Log.h"
@@ -13,37 +12,17 @@
 #include "oci/runtime/ExitFile.h"
 #include "oci/runtime/MonitorLauncher.h"
 #include "oci/runtime/ProcessRunner.h"
+#include "oci/runtime/PrivateDirectory.h"
 
 namespace crix::oci {
 namespace {
 
-namespace fs = std::filesystem;
 
 // crix-conmon enforces the timeout itself and then waits up to 5 s for the
 // processes to go; this margin only guards against crix-conmon hanging.
 constexpr std::chrono::seconds kMonitorGrace{60};
 // No timeout asked: still bounded, so a wedged monitor cannot hold a thread forever.
 constexpr std::chrono::hours kUnboundedExec{24 * 7};
-
-class ScratchSubdir {
- public:
-  explicit ScratchSubdir(const std::string& parent) {
-    std::string tmpl = parent + "/exec-XXXXXX";
-    if (!::mkdtemp(tmpl.data())) throw Error::fromErrno("mkdtemp in " + parent, errno);
-    path_ = tmpl;
-  }
-  ~ScratchSubdir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-    if (ec) log::warn("cannot remove exec scratch directory ", path_, ": ", ec.message());
-  }
-  ScratchSubdir(const ScratchSubdir&) = delete;
-  ScratchSubdir& operator=(const ScratchSubdir&) = delete;
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
 
 void writeFileOrThrow(const std::string& path, const std::string& text) {
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
@@ -106,7 +85,7 @@ nlohmann::json execProcessFromSpec(const nlohmann::json& specProcess,
 ExecSyncResult execSync(const RuntimeHandlerInfo& runtime, const std::string& containerId,
                         const nlohmann::json& ociProcess, std::chrono::seconds timeout,
                         const std::string& scratchDir) {
-  const ScratchSubdir dir(scratchDir);
+  const PrivateDirectory dir(scratchDir, "exec");
   const bool tty = ociProcess.value("terminal", false);
   writeFileOrThrow(dir / "process.json", ociProcess.dump());
 

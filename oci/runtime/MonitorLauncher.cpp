@@ -55,28 +55,6 @@ UniqueFd openOrThrow(const std::string& path, int flags, mode_t mode = 0600) {
   return fd;
 }
 
-// Reads until the first newline or end of file, by the deadline.
-// Returns false on timeout.
-bool readSyncLine(int fd, Clock::time_point deadline, std::string& line) {
-  for (;;) {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0) return false;
-    pollfd p{fd, POLLIN, 0};
-    const int r = ::poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 1 << 30)));
-    if (r < 0 && errno != EINTR) throw Error::fromErrno("poll the crix-conmon sync pipe", errno);
-    if (r <= 0) continue;
-    char buf[4096];
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR || errno == EAGAIN) continue;
-      throw Error::fromErrno("read the crix-conmon sync pipe", errno);
-    }
-    if (n == 0) return true;
-    line.append(buf, static_cast<std::size_t>(n));
-    if (line.find('\n') != std::string::npos || line.size() > kMaxSyncLine) return true;
-  }
-}
 
 // runc may have got half way; CRI-O deletes too. Its failure is part of the
 // story the caller tells, so it goes into the message.
@@ -104,6 +82,28 @@ std::vector<std::string> monitorEnvironment(const RuntimeHandlerInfo& runtime) {
   for (const auto& e : env) hasPath = hasPath || e.rfind("PATH=", 0) == 0;
   if (!hasPath) env.emplace_back(kDefaultPath);
   return env;
+}
+
+std::optional<std::string> readSyncLine(int fd, Clock::time_point deadline) {
+  std::string line;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) return std::nullopt;
+    pollfd p{fd, POLLIN, 0};
+    const int r = ::poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 1 << 30)));
+    if (r < 0 && errno != EINTR) throw Error::fromErrno("poll the crix-conmon sync pipe", errno);
+    if (r <= 0) continue;
+    char buf[4096];
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;
+      throw Error::fromErrno("read the crix-conmon sync pipe", errno);
+    }
+    if (n == 0) return line;
+    line.append(buf, static_cast<std::size_t>(n));
+    if (const auto nl = line.find('\n'); nl != std::string::npos) return line.substr(0, nl);
+    if (line.size() > kMaxSyncLine) return line;
+  }
 }
 
 std::string fileTail(const std::string& path, std::size_t maxBytes) {
@@ -218,8 +218,8 @@ MonitorStarted startMonitor(const MonitorStart& req) {
     }
   }
 
-  std::string line;
-  if (!readSyncLine(sync.read.get(), Clock::now() + req.syncTimeout, line)) {
+  const auto reported = readSyncLine(sync.read.get(), Clock::now() + req.syncTimeout);
+  if (!reported) {
     if (started.monitorPid > 0) ::kill(started.monitorPid, SIGKILL);
     const std::string more = removeLeftovers(req);
     throw Error(StatusCode::DeadlineExceeded,
@@ -227,7 +227,7 @@ MonitorStarted startMonitor(const MonitorStart& req) {
                     req.containerId + " within " + std::to_string(req.syncTimeout.count()) +
                     " s and was killed" + more);
   }
-  if (const auto nl = line.find('\n'); nl != std::string::npos) line.resize(nl);
+  const std::string& line = *reported;
   if (line.empty()) {
     const std::string more = removeLeftovers(req);
     const std::string tail = fileTail(conmonLog);

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "oci/runtime/RuntimeHandlerInfo.h"
@@ -58,6 +59,11 @@ std::vector<std::string> monitorCreateArgv(const MonitorStart& request, int sync
 // Environment for crix-conmon: monitor_env, with a PATH if it has none
 // (runc hooks and helpers need one).
 std::vector<std::string> monitorEnvironment(const RuntimeHandlerInfo& runtime);
+
+// The first line crix-conmon writes on its sync pipe, without the newline
+// (reading stops once 64 KiB came without one); "" when it closed the pipe
+// without writing, nullopt when nothing came by the deadline.
+std::optional<std::string> readSyncLine(int fd, std::chrono::steady_clock::time_point deadline);
 
 // The last `maxBytes` of a file, "" when it cannot be read.
 std::string fileTail(const std::string& path, std::size_t maxBytes = 2048);
