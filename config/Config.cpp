@@ -42,6 +42,7 @@ Config defaults() {
   c.api.stream_idle_timeout = std::chrono::hours(4);
   c.api.grpc_max_send_msg_size = kGrpcMaxMsgSize;
   c.api.grpc_max_recv_msg_size = kGrpcMaxMsgSize;
+  c.api.grpc_max_threads = 64;
 
   auto& r = c.runtime;
   r.default_runtime = "runc";

@@ -58,6 +58,9 @@ struct ApiConfig {
   Duration stream_idle_timeout{};
   std::int64_t grpc_max_send_msg_size = 0;
   std::int64_t grpc_max_recv_msg_size = 0;
+  // crix's own: the most threads gRPC may run calls on. A call beyond it is
+  // refused with RESOURCE_EXHAUSTED instead of starting one more thread.
+  std::int64_t grpc_max_threads = 0;
   bool operator==(const ApiConfig&) const = default;
 };
 
@@ -96,6 +99,8 @@ struct RuntimeConfig {
   StringList default_env;
   bool selinux = false;
   std::string seccomp_profile;  // "" -> crix's built-in profile
+  // CRI defines an unset seccomp profile as Unconfined; true makes it RuntimeDefault.
+  bool seccomp_use_default_when_empty = false;
   std::string apparmor_profile;
   std::string cgroup_manager;  // "cgroupfs" or "systemd"
   StringList default_capabilities;

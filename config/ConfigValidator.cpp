@@ -209,6 +209,10 @@ class Checker {
     nonNegative("crio.api.stream_idle_timeout", a.stream_idle_timeout);
     grpcSize("crio.api.grpc_max_send_msg_size", a.grpc_max_send_msg_size);
     grpcSize("crio.api.grpc_max_recv_msg_size", a.grpc_max_recv_msg_size);
+    // gRPC's pollers and the quick calls keep 8 of them (cri/SlowCallLimit);
+    // fewer than 16 leave too few for the slow calls.
+    if (a.grpc_max_threads < 16)
+      fail("crio.api.grpc_max_threads", "must be at least 16, got " + std::to_string(a.grpc_max_threads));
   }
 
   void runtime() {

@@ -38,6 +38,7 @@ const Field<ApiConfig> kApiFields[] = {
     {"stream_tls_ca", &ApiConfig::stream_tls_ca},
     {"grpc_max_send_msg_size", &ApiConfig::grpc_max_send_msg_size},
     {"grpc_max_recv_msg_size", &ApiConfig::grpc_max_recv_msg_size},
+    {"grpc_max_threads", &ApiConfig::grpc_max_threads},
 };
 const std::string_view kApiUnused[] = {"host_ip"sv};
 
@@ -53,6 +54,7 @@ const Field<RuntimeConfig> kRuntimeFields[] = {
     {"default_env", &RuntimeConfig::default_env},
     {"selinux", &RuntimeConfig::selinux},
     {"seccomp_profile", &RuntimeConfig::seccomp_profile, true},
+    {"seccomp_use_default_when_empty", &RuntimeConfig::seccomp_use_default_when_empty},
     {"apparmor_profile", &RuntimeConfig::apparmor_profile, true},
     {"cgroup_manager", &RuntimeConfig::cgroup_manager},
     {"default_capabilities", &RuntimeConfig::default_capabilities},
@@ -85,8 +87,8 @@ const Field<RuntimeConfig> kRuntimeFields[] = {
      &RuntimeConfig::device_ownership_from_security_context},
     {"enable_criu_support", &RuntimeConfig::enable_criu_support},
 };
-// Including keys older CRI-O releases wrote (default_mounts, manage_ns_*,
-// seccomp_use_default_when_empty) since upgraded nodes still carry them.
+// Including keys older CRI-O releases wrote (default_mounts, manage_ns_*)
+// since upgraded nodes still carry them.
 const std::string_view kRuntimeUnused[] = {
     "privileged_seccomp_profile"sv,
     "blockio_config_file"sv,
@@ -105,7 +107,6 @@ const std::string_view kRuntimeUnused[] = {
     "timezone"sv,
     "manage_ns_lifecycle"sv,
     "manage_network_ns_lifecycle"sv,
-    "seccomp_use_default_when_empty"sv,
 };
 const std::string_view kRuntimeUnusedTables[] = {"workloads"sv};
 

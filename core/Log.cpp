@@ -37,13 +37,30 @@ void appendQuoted(std::string& out, std::string_view msg) {
       case '\\': out += "\\\\"; break;
       case '\n': out += "\\n"; break;
       case '\t': out += "\\t"; break;
-      default: out += c;
+      case '\r': out += "\\r"; break;
+      default:
+        // Other control bytes (escape sequences in runc's stderr) would
+        // drive the reader's terminal; they are shown, not obeyed.
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          static constexpr char kHex[] = "0123456789abcdef";
+          out += "\\x";
+          out += kHex[static_cast<unsigned char>(c) >> 4];
+          out += kHex[static_cast<unsigned char>(c) & 0xf];
+        } else {
+          out += c;
+        }
     }
   }
   out += '"';
 }
 
 }  // namespace
+
+std::string quoted(std::string_view message) {
+  std::string out;
+  appendQuoted(out, message);
+  return out;
+}
 
 void setLevel(Level level) { currentLevel.store(static_cast<int>(level)); }
 Level level() { return static_cast<Level>(currentLevel.load()); }

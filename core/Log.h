@@ -20,6 +20,10 @@ std::string_view levelName(Level level);
 // Accepts CRI-O's names too: "fatal"/"panic" map to Error, "warning" to Warn.
 std::optional<Level> parseLevel(std::string_view name);
 
+// The message as a line shows it: in double quotes, with quotes,
+// backslashes and every control byte escaped.
+std::string quoted(std::string_view message);
+
 void emit(Level level, const std::string& message);
 
 template <class... Args>

@@ -1,6 +1,7 @@
 #include "cri/Daemon.h"
 
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/resource_quota.h>
 #include <sys/stat.h>
 
 #include <chrono>
@@ -105,7 +106,8 @@ int Daemon::run() {
   streamServer.start();
   log::info("streaming server (exec, attach, port-forward) on ", streamServer.baseUrl());
 
-  RuntimeServiceImpl runtimeService(config_, {runtimeState, pods, containers, stats, network, streamServer});
+  SlowCallLimit slowCalls(cfg->api.grpc_max_threads);
+  RuntimeServiceImpl runtimeService(config_, {runtimeState, pods, containers, stats, network, streamServer, slowCalls});
   ImageServiceImpl imageService(config_, imageStorage);
   ImageTransferServiceImpl imageTransferService(config_, imageStorage);
 
@@ -121,6 +123,11 @@ int Daemon::run() {
   builder.SetSyncServerOption(grpc::ServerBuilder::NUM_CQS, 1);
   builder.SetSyncServerOption(grpc::ServerBuilder::MIN_POLLERS, 1);
   builder.SetSyncServerOption(grpc::ServerBuilder::MAX_POLLERS, 2);
+  // Every blocked call holds a thread; without a quota a burst of slow calls
+  // (ExecSync probes, long stops) grows threads without bound.
+  grpc::ResourceQuota quota("crix-grpc");
+  quota.SetMaxThreads(static_cast<int>(cfg->api.grpc_max_threads));
+  builder.SetResourceQuota(quota);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<RpcLogInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));

@@ -6,6 +6,7 @@
 
 #include "config/ConfigWriter.h"
 #include "core/Error.h"
+#include "cri/RuntimeHealth.h"
 #include "cri/ServiceBoundary.h"
 #include "cri/runtime/CriViews.h"
 #include "cri/runtime/StreamRequests.h"
@@ -36,9 +37,14 @@ grpc::Status RuntimeServiceImpl::Status(grpc::ServerContext*, const v1::StatusRe
     const auto cfg = config_.snapshot();
     auto* status = response->mutable_status();
 
+    const std::string runtimeTrouble = runtimeProblem(*cfg);
     auto* runtimeReady = status->add_conditions();
     runtimeReady->set_type("RuntimeReady");
-    runtimeReady->set_status(true);
+    runtimeReady->set_status(runtimeTrouble.empty());
+    if (!runtimeTrouble.empty()) {
+      runtimeReady->set_reason("RuntimeNotReady");
+      runtimeReady->set_message(runtimeTrouble);
+    }
 
     // Without a usable CNI network the kubelet schedules only host-network
     // pods here; the reason is the one it knows.
@@ -104,12 +110,16 @@ grpc::Status RuntimeServiceImpl::PortForward(grpc::ServerContext*, const v1::Por
 
 grpc::Status RuntimeServiceImpl::RunPodSandbox(grpc::ServerContext*, const v1::RunPodSandboxRequest* request,
                                                v1::RunPodSandboxResponse* response) {
-  return serve("RunPodSandbox", [&] { response->set_pod_sandbox_id(parts_.pods.run(*request)); });
+  return serve("RunPodSandbox", [&] {
+    const auto slot = parts_.slowCalls.enter("RunPodSandbox");
+    response->set_pod_sandbox_id(parts_.pods.run(*request));
+  });
 }
 
 grpc::Status RuntimeServiceImpl::StopPodSandbox(grpc::ServerContext*, const v1::StopPodSandboxRequest* request,
                                                 v1::StopPodSandboxResponse*) {
   return serve("StopPodSandbox", [&] {
+    const auto slot = parts_.slowCalls.enter("StopPodSandbox");
     if (request->pod_sandbox_id().empty()) throw Error::invalidArgument("pod_sandbox_id is required");
     parts_.pods.stop(request->pod_sandbox_id());
   });
@@ -118,6 +128,7 @@ grpc::Status RuntimeServiceImpl::StopPodSandbox(grpc::ServerContext*, const v1::
 grpc::Status RuntimeServiceImpl::RemovePodSandbox(grpc::ServerContext*, const v1::RemovePodSandboxRequest* request,
                                                   v1::RemovePodSandboxResponse*) {
   return serve("RemovePodSandbox", [&] {
+    const auto slot = parts_.slowCalls.enter("RemovePodSandbox");
     if (request->pod_sandbox_id().empty()) throw Error::invalidArgument("pod_sandbox_id is required");
     parts_.pods.remove(request->pod_sandbox_id());
   });
@@ -168,12 +179,16 @@ grpc::Status RuntimeServiceImpl::ListPodSandbox(grpc::ServerContext*, const v1::
 
 grpc::Status RuntimeServiceImpl::CreateContainer(grpc::ServerContext*, const v1::CreateContainerRequest* request,
                                                  v1::CreateContainerResponse* response) {
-  return serve("CreateContainer", [&] { response->set_container_id(parts_.containers.create(*request)); });
+  return serve("CreateContainer", [&] {
+    const auto slot = parts_.slowCalls.enter("CreateContainer");
+    response->set_container_id(parts_.containers.create(*request));
+  });
 }
 
 grpc::Status RuntimeServiceImpl::StartContainer(grpc::ServerContext*, const v1::StartContainerRequest* request,
                                                 v1::StartContainerResponse*) {
   return serve("StartContainer", [&] {
+    const auto slot = parts_.slowCalls.enter("StartContainer");
     if (request->container_id().empty()) throw Error::invalidArgument("container_id is required");
     parts_.containers.start(request->container_id());
   });
@@ -182,6 +197,7 @@ grpc::Status RuntimeServiceImpl::StartContainer(grpc::ServerContext*, const v1::
 grpc::Status RuntimeServiceImpl::StopContainer(grpc::ServerContext*, const v1::StopContainerRequest* request,
                                                v1::StopContainerResponse*) {
   return serve("StopContainer", [&] {
+    const auto slot = parts_.slowCalls.enter("StopContainer");
     if (request->container_id().empty()) throw Error::invalidArgument("container_id is required");
     parts_.containers.stop(request->container_id(), std::chrono::seconds(std::max<int64_t>(0, request->timeout())));
   });
@@ -190,6 +206,7 @@ grpc::Status RuntimeServiceImpl::StopContainer(grpc::ServerContext*, const v1::S
 grpc::Status RuntimeServiceImpl::RemoveContainer(grpc::ServerContext*, const v1::RemoveContainerRequest* request,
                                                  v1::RemoveContainerResponse*) {
   return serve("RemoveContainer", [&] {
+    const auto slot = parts_.slowCalls.enter("RemoveContainer");
     if (request->container_id().empty()) throw Error::invalidArgument("container_id is required");
     parts_.containers.remove(request->container_id());
   });
@@ -232,6 +249,7 @@ grpc::Status RuntimeServiceImpl::UpdateContainerResources(grpc::ServerContext*,
                                                           const v1::UpdateContainerResourcesRequest* request,
                                                           v1::UpdateContainerResourcesResponse*) {
   return serve("UpdateContainerResources", [&] {
+    const auto slot = parts_.slowCalls.enter("UpdateContainerResources");
     if (request->container_id().empty()) throw Error::invalidArgument("container_id is required");
     if (!request->has_linux()) throw Error::invalidArgument("UpdateContainerResources: linux resources are required");
     parts_.containers.updateResources(request->container_id(), request->linux());
@@ -249,6 +267,7 @@ grpc::Status RuntimeServiceImpl::ReopenContainerLog(grpc::ServerContext*, const 
 grpc::Status RuntimeServiceImpl::ExecSync(grpc::ServerContext*, const v1::ExecSyncRequest* request,
                                           v1::ExecSyncResponse* response) {
   return serve("ExecSync", [&] {
+    const auto slot = parts_.slowCalls.enter("ExecSync");
     if (request->container_id().empty()) throw Error::invalidArgument("container_id is required");
     const std::vector<std::string> cmd(request->cmd().begin(), request->cmd().end());
     const auto outcome = parts_.containers.execSync(request->container_id(), cmd,

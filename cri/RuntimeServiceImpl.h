@@ -5,6 +5,7 @@
 #pragma once
 
 #include "cri/LiveConfig.h"
+#include "cri/SlowCallLimit.h"
 #include "cri/api/Cri.h"
 #include "cri/runtime/ContainerLifecycle.h"
 #include "cri/runtime/PodLifecycle.h"
@@ -21,6 +22,7 @@ struct RuntimeParts {
   StatsCollector& stats;
   netns::cni::PodNetworking& network;
   streaming::StreamServer& streams;
+  SlowCallLimit& slowCalls;
 };
 
 class RuntimeServiceImpl final : public runtime::v1::RuntimeService::Service {

@@ -43,7 +43,9 @@ class RuntimeSpecBuilder {
     const std::string cwd = workingDirectory();
     const auto caps = capabilities();
     const Json seccomp =
-        privileged_ ? Json(nullptr) : seccompSection(cfg_, chooseSeccomp(sc_), seccompTarget(caps));
+        privileged_ ? Json(nullptr)
+                    : seccompSection(cfg_, chooseSeccomp(sc_, cfg_.runtime.seccomp_use_default_when_empty),
+                                     seccompTarget(caps));
     const std::string appArmor = appArmorProfile(cfg_, sc_, host_.appArmorEnabled, privileged_);
     const Json namespaces = namespacesSection(pod_, ctr_, host_.cgroupV2);
     Json resources =

@@ -74,7 +74,7 @@ SeccompChoice localhost(const std::string& path) {
 
 }  // namespace
 
-SeccompChoice chooseSeccomp(const runtime::v1::LinuxContainerSecurityContext& sc) {
+SeccompChoice chooseSeccomp(const runtime::v1::LinuxContainerSecurityContext& sc, bool defaultWhenEmpty) {
   using Kind = SeccompChoice::Kind;
   if (sc.has_seccomp()) {
     switch (sc.seccomp().profile_type()) {
@@ -90,7 +90,8 @@ SeccompChoice chooseSeccomp(const runtime::v1::LinuxContainerSecurityContext& sc
     }
   }
   const std::string& path = legacySeccompPath(sc);
-  if (path.empty() || path == "runtime/default" || path == "docker/default") {
+  if (path.empty()) return {defaultWhenEmpty ? Kind::RuntimeDefault : Kind::Unconfined, ""};
+  if (path == "runtime/default" || path == "docker/default") {
     return {Kind::RuntimeDefault, ""};
   }
   if (path == "unconfined") return {Kind::Unconfined, ""};

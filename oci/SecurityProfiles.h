@@ -20,10 +20,12 @@ struct SeccompChoice {
 
 // The `seccomp` field wins over the deprecated seccomp_profile_path, whose
 // forms are "runtime/default", "docker/default", "unconfined" and
-// "localhost/<absolute path>". Neither set means RuntimeDefault: CRI-O's
-// seccomp_use_default_when_empty, on by default. Throws InvalidArgument for
-// other strings and for Localhost without an absolute path.
-SeccompChoice chooseSeccomp(const runtime::v1::LinuxContainerSecurityContext& sc);
+// "localhost/<absolute path>". Neither set means Unconfined, as CRI defines
+// it (and containerd does), unless `defaultWhenEmpty` (crio.conf's
+// seccomp_use_default_when_empty) asks for RuntimeDefault. Throws
+// InvalidArgument for other strings and for Localhost without an absolute
+// path.
+SeccompChoice chooseSeccomp(const runtime::v1::LinuxContainerSecurityContext& sc, bool defaultWhenEmpty);
 
 // linux.seccomp for the choice, or null for Unconfined. RuntimeDefault is
 // crio.conf's seccomp_profile file when set, else the built-in profile.

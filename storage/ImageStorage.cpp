@@ -22,8 +22,9 @@ class ImageStorage::StoringScope {
     if (!storage_.collectionDeferred_.exchange(false)) return;
     try {
       storage_.collectUnusedLayers();
-    } catch (const Error& e) {
-      // A destructor cannot pass it on; the next collection tries again.
+    } catch (const std::exception& e) {
+      // A destructor cannot pass it on (a throw here would end the daemon);
+      // the next collection tries again.
       log::error("deferred collection of unused layers failed: ", e.what());
     }
   }

@@ -54,7 +54,8 @@ LayerStore::LayerStore(std::string dir) : dir_(std::move(dir)) {
 }
 
 void LayerStore::recover() {
-  for (const auto& entry : fs::directory_iterator(dir_)) {
+  std::vector<fs::directory_entry> entries(fs::directory_iterator(dir_), fs::directory_iterator());
+  for (const auto& entry : entries) {
     const std::string name = entry.path().filename();
     const bool staging = name.rfind(".tmp-", 0) == 0;
     const bool orphanTree = entry.is_directory() && !staging && !fs::exists(entry.path().string() + ".json");
@@ -64,8 +65,34 @@ void LayerStore::recover() {
     } else if (name.ends_with(".json") && !fs::exists(dir_ + "/" + name.substr(0, name.size() - 5))) {
       log::warn("layer store: record without a tree, removing ", entry.path().string());
       fs::remove(entry.path());
+    } else if (name.ends_with(".json")) {
+      moveAsideIfUnreadable(entry.path());
     }
   }
+}
+
+// A record that cannot be read would fail every image that uses the layer,
+// and every listing of the store. It is kept (renamed out of the store's
+// sight, for a person to look at) and its tree is removed: the layer is pulled
+// again when an image needs it.
+void LayerStore::moveAsideIfUnreadable(const fs::path& record) {
+  try {
+    (void)fromJson(nlohmann::json::parse(readWholeFile(record)));
+    return;
+  } catch (const std::exception& e) {
+    const std::string aside = record.string() + ".damaged";
+    std::error_code ec;
+    fs::rename(record, aside, ec);
+    if (ec) {
+      log::error("layer store: cannot move aside the unreadable record ", record.string(), ": ", ec.message());
+      return;
+    }
+    log::error("layer store: moved aside the unreadable record ", record.string(), " to ", aside, " (", e.what(),
+               "); the layer is pulled again when needed");
+  }
+  std::string tree = record.string();
+  tree.resize(tree.size() - 5);
+  layer::removeTree(tree);
 }
 
 std::string LayerStore::recordPath(const std::string& chainId) const {

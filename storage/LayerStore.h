@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -48,6 +49,7 @@ class LayerStore {
  private:
   std::string recordPath(const std::string& chainId) const;
   void recover();
+  void moveAsideIfUnreadable(const std::filesystem::path& record);
 
   std::string dir_;
   mutable std::mutex mutex_;

@@ -39,6 +39,8 @@ namespace {
 // How long a SIGKILLed container may take to be reaped and recorded before
 // StopContainer gives up (an unkillable D-state process, a dead monitor).
 constexpr auto kKillWait = std::chrono::seconds(20);
+// How long crix-conmon may take to open a reopened log.
+constexpr auto kReopenWait = std::chrono::seconds(5);
 
 void makeDirs(const std::string& dir) {
   std::error_code ec;
@@ -260,12 +262,15 @@ void ContainerLifecycle::start(const std::string& idOrPrefix) {
   } catch (const Error& e) {
     // runc leaves the container created; it would never run now.
     log::warn("container ", record.id, " failed to start: ", e.what());
+    lock.unlock();
     try {
       runtime.kill(record.id, SIGKILL, true);
     } catch (const Error& killError) {
       log::warn("killing container ", record.id, " after a failed start: ", killError.what());
     }
     waitForExit(record, kKillWait);
+    auto relock = state_.containerLock(record.id);
+    if (!state_.container(record.id)) throw;  // removed meanwhile
     record.state = ContainerState::Exited;
     record.reason = "StartError";
     record.message = e.what();
@@ -302,20 +307,34 @@ bool ContainerLifecycle::refresh(ContainerRecord& record) {
   return true;
 }
 
+// Polls the exit file, taking the container's lock only to record what it
+// finds: a stop waiting out a grace period holds no lock meanwhile.
 bool ContainerLifecycle::waitForExit(ContainerRecord& record, std::chrono::milliseconds limit) {
   const auto deadline = std::chrono::steady_clock::now() + limit;
   for (;;) {
-    if (refresh(record) || record.state == ContainerState::Exited) return true;
+    {
+      auto lock = state_.containerLock(record.id);
+      const auto fresh = state_.container(record.id);
+      // Removed meanwhile (a RemoveContainer forces a stop): it is gone.
+      if (!fresh) return true;
+      record = *fresh;
+      if (refresh(record) || record.state == ContainerState::Exited) return true;
+    }
     if (std::chrono::steady_clock::now() >= deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 }
 
+// No lock is held while signalling or waiting: a second StopContainer runs
+// beside the first, each sending SIGKILL at its own deadline, so the shorter
+// deadline wins; status, creates and other containers never wait on it.
 void ContainerLifecycle::stop(const std::string& idOrPrefix, std::chrono::seconds timeout) {
-  const auto found = mustFind(idOrPrefix);
-  auto lock = state_.containerLock(found.id);
-  auto record = mustFind(found.id);
-  refresh(record);
+  auto record = mustFind(idOrPrefix);
+  {
+    auto lock = state_.containerLock(record.id);
+    record = mustFind(record.id);
+    refresh(record);
+  }
   if (record.state == ContainerState::Exited) return;
 
   const auto cfg = config_.snapshot();
@@ -338,9 +357,11 @@ void ContainerLifecycle::stop(const std::string& idOrPrefix, std::chrono::second
   } catch (const Error& e) {
     log::warn("killing container ", record.id, ": ", e.what());
   }
-  if (!waitForExit(record, kKillWait))
+  if (!waitForExit(record, kKillWait)) {
+    log::warn("container ", record.id, " did not exit ", kKillWait.count(), "s after SIGKILL");
     throw Error{StatusCode::DeadlineExceeded, "container " + record.id + " did not exit " +
                                                   std::to_string(kKillWait.count()) + "s after SIGKILL"};
+  }
   log::info("container ", record.id, " killed");
 }
 
@@ -446,6 +467,16 @@ void ContainerLifecycle::reopenLog(const std::string& idOrPrefix) {
   if (record.state != ContainerState::Running)
     throw Error::failedPrecondition("container " + record.id + " is not running");
   oci::reopenLog(state_.layout().ctlFifo(record.id));
+  // crix-conmon opens the new file when it reads the control message; a
+  // caller that renamed the log looks for the new one as soon as we answer.
+  const auto deadline = std::chrono::steady_clock::now() + kReopenWait;
+  while (::access(record.logPath.c_str(), F_OK) != 0) {
+    if (std::chrono::steady_clock::now() >= deadline)
+      throw Error{StatusCode::DeadlineExceeded, "crix-conmon of container " + record.id + " did not reopen " +
+                                                    record.logPath + " within " +
+                                                    std::to_string(kReopenWait.count()) + "s"};
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
 }
 
 void ContainerLifecycle::updateResources(const std::string& idOrPrefix,

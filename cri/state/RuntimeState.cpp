@@ -1,7 +1,6 @@
 #include "cri/state/RuntimeState.h"
 
 #include <filesystem>
-#include <functional>
 
 #include <nlohmann/json.hpp>
 
@@ -103,6 +102,7 @@ void RuntimeState::savePod(const PodRecord& record) {
 void RuntimeState::forgetPod(const std::string& id) {
   removeFile(layout_.podRecord(id));
   std::lock_guard lock(mutex_);
+  podLocks_.erase(id);
   auto it = pods_.find(id);
   if (it == pods_.end()) return;
   auto name = podNames_.find(it->second.nameKey());
@@ -177,6 +177,7 @@ void RuntimeState::forgetContainer(const std::string& id) {
   removeFile(layout_.containerRecord(id));
   std::lock_guard lock(mutex_);
   containers_.erase(id);
+  containerLocks_.erase(id);
   if (auto it = containerNameOf_.find(id); it != containerNameOf_.end()) {
     auto name = containerNames_.find(it->second);
     if (name != containerNames_.end() && name->second == id) containerNames_.erase(name);
@@ -206,16 +207,26 @@ std::vector<ContainerRecord> RuntimeState::containersOfPod(const std::string& po
   return out;
 }
 
-std::unique_lock<std::mutex> RuntimeState::podLock(const std::string& id) {
-  return std::unique_lock(podLocks_[std::hash<std::string>{}(id) % podLocks_.size()]);
+ObjectLock::ObjectLock(std::shared_ptr<std::mutex> mutex, bool wait)
+    : mutex_(std::move(mutex)),
+      lock_(wait ? std::unique_lock<std::mutex>(*mutex_) : std::unique_lock<std::mutex>(*mutex_, std::try_to_lock)) {}
+
+std::shared_ptr<std::mutex> RuntimeState::objectMutex(std::map<std::string, std::shared_ptr<std::mutex>>& locks,
+                                                      const std::string& id) {
+  std::lock_guard lock(mutex_);
+  auto& slot = locks[id];
+  if (!slot) slot = std::make_shared<std::mutex>();
+  return slot;
 }
 
-std::unique_lock<std::mutex> RuntimeState::containerLock(const std::string& id) {
-  return std::unique_lock(containerLocks_[std::hash<std::string>{}(id) % containerLocks_.size()]);
+ObjectLock RuntimeState::podLock(const std::string& id) { return ObjectLock(objectMutex(podLocks_, id), true); }
+
+ObjectLock RuntimeState::containerLock(const std::string& id) {
+  return ObjectLock(objectMutex(containerLocks_, id), true);
 }
 
-std::unique_lock<std::mutex> RuntimeState::tryContainerLock(const std::string& id) {
-  return std::unique_lock(containerLocks_[std::hash<std::string>{}(id) % containerLocks_.size()], std::try_to_lock);
+ObjectLock RuntimeState::tryContainerLock(const std::string& id) {
+  return ObjectLock(objectMutex(containerLocks_, id), false);
 }
 
 }  // namespace crix::cri

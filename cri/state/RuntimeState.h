@@ -4,11 +4,14 @@
 // change is written through atomically before it is visible.
 //
 // Records are handed out as copies. Callers that change one serialize on it
-// through podLock()/containerLock(), change the copy, and save it back.
+// through podLock()/containerLock(), change the copy, and save it back. Each
+// pod and container has a lock of its own, so a slow call on one object never
+// holds up another; callers hold one only for a read-change-write of the
+// record, never across a kill-and-wait.
 #pragma once
 
-#include <array>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -19,6 +22,19 @@
 #include "cri/state/StateLayout.h"
 
 namespace crix::cri {
+
+// A held (or, from tryContainerLock, possibly not held) lock on one object.
+// It keeps the object's mutex alive after the object is forgotten.
+class ObjectLock {
+ public:
+  ObjectLock(std::shared_ptr<std::mutex> mutex, bool wait);
+  bool owns_lock() const { return lock_.owns_lock(); }
+  void unlock() { lock_.unlock(); }
+
+ private:
+  std::shared_ptr<std::mutex> mutex_;
+  std::unique_lock<std::mutex> lock_;
+};
 
 class RuntimeState {
  public:
@@ -56,11 +72,10 @@ class RuntimeState {
 
   // Serializes changes to one pod or one container. Never hold two of the
   // same kind at once; a pod lock may be held while taking container locks.
-  std::unique_lock<std::mutex> podLock(const std::string& id);
-  std::unique_lock<std::mutex> containerLock(const std::string& id);
-  // Not owned when someone else holds it (a StopContainer waiting out its
-  // timeout): readers then look without writing.
-  std::unique_lock<std::mutex> tryContainerLock(const std::string& id);
+  ObjectLock podLock(const std::string& id);
+  ObjectLock containerLock(const std::string& id);
+  // Not owned when someone else holds it: readers then look without writing.
+  ObjectLock tryContainerLock(const std::string& id);
 
  private:
   template <class Record>
@@ -74,8 +89,12 @@ class RuntimeState {
   std::map<std::string, std::string> podNames_;        // name key -> id
   std::map<std::string, std::string> containerNames_;  // name key -> id
   std::map<std::string, std::string> containerNameOf_; // id -> name key
-  std::array<std::mutex, 64> podLocks_;
-  std::array<std::mutex, 64> containerLocks_;
+  std::shared_ptr<std::mutex> objectMutex(std::map<std::string, std::shared_ptr<std::mutex>>& locks,
+                                          const std::string& id);
+
+  // id -> that object's lock; dropped when the object is forgotten.
+  std::map<std::string, std::shared_ptr<std::mutex>> podLocks_;
+  std::map<std::string, std::shared_ptr<std::mutex>> containerLocks_;
 };
 
 }  // namespace crix::cri

@@ -56,7 +56,7 @@ bool runtimeToolsPresent() {
   if (fs::exists("/usr/sbin/runc") && fs::exists("/bin/busybox") && fs::exists("/usr/bin/python3") &&
       fs::exists("/bin/tar") && ::geteuid() == 0)
     return true;
-  MESSAGE("skipping: needs root, /usr/sbin/runc, busybox-static, python3 and tar");
+  FAIL_CHECK("missing tool, the test cannot run: needs root, /usr/sbin/runc, busybox-static, python3 and tar");
   return false;
 }
 

@@ -79,7 +79,7 @@ struct CrixctlImageEnv {
 
 bool toolsPresent() {
   if (TestRegistry::available() && fs::exists("/usr/bin/skopeo") && fs::exists("/bin/busybox")) return true;
-  MESSAGE("skipping: docker-registry, skopeo or busybox-static missing");
+  FAIL_CHECK("missing tool, the test cannot run: docker-registry, skopeo or busybox-static missing");
   return false;
 }
 

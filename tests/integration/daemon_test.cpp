@@ -11,6 +11,7 @@
 
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 
 #include "tests/support/DaemonProcess.h"
 #include "tests/support/Subprocess.h"
@@ -69,6 +70,34 @@ TEST_CASE("Status reports RuntimeReady, NetworkReady false with a reason, and ve
   }
   CHECK(defaultHandler);
   CHECK(runcHandler);
+}
+
+TEST_CASE("Status says RuntimeReady false, with the reason, while the runtime binary is missing") {
+  DaemonProcess daemon;
+  const std::string missing = daemon.dir() / "no-such-runc";
+  const std::string dropIn = daemon.configDir() + "/50-missing-runc.conf";
+  {
+    std::ofstream out(dropIn);
+    out << "[crio.runtime.runtimes.runc]\nruntime_path = \"" << missing << "\"\n";
+  }
+  daemon.start();
+  const auto runtimeReady = [&] {
+    v1::StatusResponse resp;
+    const auto status = daemon.runtimeClient()->Status(deadlineContext().get(), v1::StatusRequest(), &resp);
+    REQUIRE_MESSAGE(status.ok(), status.error_message());
+    for (const auto& c : resp.status().conditions())
+      if (c.type() == "RuntimeReady") return c;
+    FAIL("no RuntimeReady condition");
+    return v1::RuntimeCondition();
+  };
+  const auto down = runtimeReady();
+  CHECK_FALSE(down.status());
+  CHECK(down.reason() == "RuntimeNotReady");
+  CHECK_MESSAGE(down.message().find(missing) != std::string::npos, down.message());
+
+  // Installing the runtime is seen without a restart.
+  std::filesystem::create_symlink("/usr/sbin/runc", missing);
+  CHECK(runtimeReady().status());
 }
 
 TEST_CASE("RuntimeConfig reports the cgroup driver from the config") {

@@ -116,7 +116,7 @@ nlohmann::json withExtraLayer(nlohmann::json recipe, const std::string& file, co
 
 bool toolsPresent() {
   if (TestRegistry::available() && fs::exists("/usr/bin/skopeo") && fs::exists("/bin/busybox")) return true;
-  MESSAGE("skipping: docker-registry, skopeo or busybox-static missing");
+  FAIL_CHECK("missing tool, the test cannot run: docker-registry, skopeo or busybox-static missing");
   return false;
 }
 

@@ -393,6 +393,25 @@ TEST_CASE("ReopenContainerLog starts a new file after the old one was renamed") 
   CHECK_FALSE(env.rt().ReopenContainerLog(deadlineContext().get(), req, &resp).ok());
 }
 
+TEST_CASE("ReopenContainerLog returns only once the new file exists: 50 times in a row") {
+  if (!runtimeToolsPresent()) return;
+  RuntimeEnv env;
+  OnePod pod(env, "reopen-50");
+  const auto id = env.runContainer(pod.id, RuntimeEnv::containerConfig("quiet", {"sleep", "1000"}), pod.config);
+  const auto path = env.containerStatus(id).log_path();
+  v1::ReopenContainerLogRequest req;
+  req.set_container_id(id);
+  int present = 0;
+  for (int i = 0; i < 50; ++i) {
+    fs::rename(path, path + "." + std::to_string(i));
+    v1::ReopenContainerLogResponse resp;
+    const auto status = env.rt().ReopenContainerLog(deadlineContext().get(), req, &resp);
+    REQUIRE_MESSAGE(status.ok(), status.error_message());
+    if (fs::exists(path)) ++present;
+  }
+  CHECK(present == 50);
+}
+
 TEST_CASE("ExecSync returns stdout, stderr and the exit code, and honours its timeout") {
   if (!runtimeToolsPresent()) return;
   RuntimeEnv env;
@@ -513,6 +532,24 @@ TEST_CASE("seccomp RuntimeDefault denies a syscall that Unconfined allows") {
   CHECK(unconfined.exit_code() == 0);
   CHECK_MESSAGE(RuntimeEnv::logText(unconfined.log_path()).find("allowed") != std::string::npos,
                 RuntimeEnv::logText(unconfined.log_path()));
+}
+
+TEST_CASE("a container that names no seccomp profile is unconfined unless crio.conf asks for the default") {
+  if (!runtimeToolsPresent()) return;
+  const auto seccompMode = [](RuntimeEnv& env, const std::string& podName) {
+    OnePod pod(env, podName);
+    const auto status =
+        env.waitExited(env.runContainer(pod.id, RuntimeEnv::containerConfig("probe", {"grep", "^Seccomp:", "/proc/self/status"}), pod.config));
+    return trimmed(RuntimeEnv::logText(status.log_path()));
+  };
+  {
+    RuntimeEnv env;
+    CHECK(seccompMode(env, "seccomp-unset") == "Seccomp:\t0");
+  }
+  {
+    RuntimeEnv env("[crio.runtime]\nseccomp_use_default_when_empty = true\n");
+    CHECK(seccompMode(env, "seccomp-default") == "Seccomp:\t2");
+  }
 }
 
 TEST_CASE("run_as_user and run_as_group set the process's ids") {

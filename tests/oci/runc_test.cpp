@@ -83,9 +83,19 @@ TEST_CASE("runc: the RuntimeDefault seccomp profile is in force") {
   // kernel then refuses it as a swap area (not EPERM) unless filtered.
   command(b, "grep '^Seccomp:' /proc/self/status; touch /tmp/not-swap; swapon /tmp/not-swap");
   SUBCASE("RuntimeDefault") {
+    security(b).mutable_seccomp()->set_profile_type(runtime::v1::SecurityProfile::RuntimeDefault);
     const auto r = b.run(b.spec());
     CHECK_MESSAGE(r.out.find("Seccomp:\t2") != std::string::npos, describe(r));
     CHECK_MESSAGE(r.err.find("Operation not permitted") != std::string::npos, describe(r));
+  }
+  SUBCASE("no profile named: unconfined, as CRI defines it") {
+    const auto r = b.run(b.spec());
+    CHECK_MESSAGE(r.out.find("Seccomp:\t0") != std::string::npos, describe(r));
+  }
+  SUBCASE("no profile named, with seccomp_use_default_when_empty") {
+    b.cfg.runtime.seccomp_use_default_when_empty = true;
+    const auto r = b.run(b.spec());
+    CHECK_MESSAGE(r.out.find("Seccomp:\t2") != std::string::npos, describe(r));
   }
   SUBCASE("Unconfined, for contrast") {
     security(b).mutable_seccomp()->set_profile_type(runtime::v1::SecurityProfile::Unconfined);

@@ -24,3 +24,9 @@ TEST_CASE("a level enables itself and everything more severe") {
   CHECK_FALSE(crix::log::enabled(Level::Info));
   crix::log::setLevel(saved);
 }
+
+TEST_CASE("a log line shows control bytes escaped, never raw") {
+  CHECK(crix::log::quoted("a \"b\"\\") == "\"a \\\"b\\\"\\\\\"");
+  CHECK(crix::log::quoted("line\r\nnext\t") == "\"line\\r\\nnext\\t\"");
+  CHECK(crix::log::quoted("\x1b[31mred\x1b[0m\x7f") == "\"\\x1b[31mred\\x1b[0m\\x7f\"");
+}

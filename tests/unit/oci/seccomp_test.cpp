@@ -91,6 +91,7 @@ TEST_CASE("oci seccomp: rules conditional on the container's capabilities") {
 TEST_CASE("oci seccomp: a container gets the default profile filtered by its own capabilities") {
   testing::SpecFixture f;
   f.cfg.runtime.default_capabilities = {"CHOWN"};
+  f.security().mutable_seccomp()->set_profile_type(runtime::v1::SecurityProfile::RuntimeDefault);
   CHECK_FALSE(
       contains(syscallsWith(f.build()["linux"]["seccomp"], "SCMP_ACT_ALLOW"), "sethostname"));
   f.security().mutable_capabilities()->add_add_capabilities("SYS_ADMIN");
@@ -100,25 +101,27 @@ TEST_CASE("oci seccomp: a container gets the default profile filtered by its own
 TEST_CASE("oci seccomp: choosing a profile") {
   runtime::v1::LinuxContainerSecurityContext sc;
   using Kind = SeccompChoice::Kind;
-  CHECK(chooseSeccomp(sc).kind == Kind::RuntimeDefault);  // nothing said: runtime default
+  // Nothing said: unconfined as CRI defines it, unless crio.conf opts in.
+  CHECK(chooseSeccomp(sc, false).kind == Kind::Unconfined);
+  CHECK(chooseSeccomp(sc, true).kind == Kind::RuntimeDefault);
   sc.set_seccomp_profile_path("unconfined");
-  CHECK(chooseSeccomp(sc).kind == Kind::Unconfined);
+  CHECK(chooseSeccomp(sc, false).kind == Kind::Unconfined);
   sc.set_seccomp_profile_path("docker/default");
-  CHECK(chooseSeccomp(sc).kind == Kind::RuntimeDefault);
+  CHECK(chooseSeccomp(sc, false).kind == Kind::RuntimeDefault);
   sc.set_seccomp_profile_path("runtime/default");
-  CHECK(chooseSeccomp(sc).kind == Kind::RuntimeDefault);
+  CHECK(chooseSeccomp(sc, false).kind == Kind::RuntimeDefault);
   sc.set_seccomp_profile_path("localhost//var/lib/kubelet/seccomp/p.json");
-  CHECK(chooseSeccomp(sc).kind == Kind::Localhost);
-  CHECK(chooseSeccomp(sc).localhostPath == "/var/lib/kubelet/seccomp/p.json");
+  CHECK(chooseSeccomp(sc, false).kind == Kind::Localhost);
+  CHECK(chooseSeccomp(sc, false).localhostPath == "/var/lib/kubelet/seccomp/p.json");
   sc.set_seccomp_profile_path("bogus");
-  testing::requireError([&] { chooseSeccomp(sc); }, StatusCode::InvalidArgument,
+  testing::requireError([&] { chooseSeccomp(sc, false); }, StatusCode::InvalidArgument,
                         "unknown seccomp_profile_path \"bogus\"");
   // The structured field wins over the deprecated string.
   sc.mutable_seccomp()->set_profile_type(runtime::v1::SecurityProfile::Unconfined);
-  CHECK(chooseSeccomp(sc).kind == Kind::Unconfined);
+  CHECK(chooseSeccomp(sc, false).kind == Kind::Unconfined);
   sc.mutable_seccomp()->set_profile_type(runtime::v1::SecurityProfile::Localhost);
   sc.mutable_seccomp()->set_localhost_ref("relative.json");
-  testing::requireError([&] { chooseSeccomp(sc); }, StatusCode::InvalidArgument,
+  testing::requireError([&] { chooseSeccomp(sc, false); }, StatusCode::InvalidArgument,
                         "is not an absolute path");
 }
 
@@ -185,6 +188,7 @@ TEST_CASE("oci seccomp: crio.conf seccomp_profile replaces the built-in default"
   const std::string path = f.dir.path() + "/node-default.json";
   testing::writeText(path, R"({"defaultAction": "SCMP_ACT_LOG", "syscalls": []})");
   f.cfg.runtime.seccomp_profile = path;
+  f.security().mutable_seccomp()->set_profile_type(runtime::v1::SecurityProfile::RuntimeDefault);
   CHECK(f.build()["linux"]["seccomp"]["defaultAction"] == "SCMP_ACT_LOG");
   f.cfg.runtime.seccomp_profile = f.dir.path() + "/missing.json";
   testing::requireError([&] { f.build(); }, StatusCode::FailedPrecondition,

@@ -25,8 +25,11 @@ TEST_CASE("oci spec: the whole shape of a plain container") {
         std::vector<std::string>{"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID",
                                  "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP",
                                  "CAP_NET_BIND_SERVICE"});
-  CHECK(spec["linux"]["seccomp"]["defaultAction"] == "SCMP_ACT_ERRNO");
+  // No profile named: unconfined, as CRI defines it.
+  CHECK_FALSE(spec["linux"].contains("seccomp"));
   CHECK(spec["linux"].contains("maskedPaths"));
+  f.cfg.runtime.seccomp_use_default_when_empty = true;
+  CHECK(f.build()["linux"]["seccomp"]["defaultAction"] == "SCMP_ACT_ERRNO");
 }
 
 TEST_CASE("oci spec: requests the daemon must not pass on") {
@@ -53,6 +56,7 @@ TEST_CASE("oci spec: a bad request creates nothing on the host") {
 
 TEST_CASE("oci spec: the default HostFacts overload probes this host") {
   testing::SpecFixture f;
+  f.security().mutable_seccomp()->set_profile_type(runtime::v1::SecurityProfile::RuntimeDefault);
   const auto spec = buildRuntimeSpec(f.cfg, f.pod, f.ctr);
   CHECK(spec["linux"]["seccomp"].contains("syscalls"));
   CHECK(HostFacts::current().bounding == CapabilitySet::hostBounding());

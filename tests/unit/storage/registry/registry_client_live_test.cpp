@@ -35,11 +35,11 @@ namespace {
 
 bool toolsPresent() {
   if (!TestRegistry::available()) {
-    MESSAGE("skipping: /usr/bin/docker-registry is not installed (apt-get install docker-registry)");
+    FAIL_CHECK("missing tool, the test cannot run: /usr/bin/docker-registry is not installed (apt-get install docker-registry)");
     return false;
   }
   if (::access("/usr/bin/skopeo", X_OK) != 0) {
-    MESSAGE("skipping: /usr/bin/skopeo is not installed");
+    FAIL_CHECK("missing tool, the test cannot run: /usr/bin/skopeo is not installed");
     return false;
   }
   return true;
@@ -212,7 +212,7 @@ TEST_CASE("pulling from a real registry over plain HTTP") {
 TEST_CASE("htpasswd Basic authentication") {
   if (!toolsPresent()) return;
   if (::access("/usr/bin/htpasswd", X_OK) != 0) {
-    MESSAGE("skipping: htpasswd (apache2-utils) is not installed");
+    FAIL_CHECK("missing tool, the test cannot run: htpasswd (apache2-utils) is not installed");
     return;
   }
   TempDir scratch;

@@ -1,0 +1,16 @@
+// Whether this node can run containers now, for the RuntimeReady condition
+// of Status: the configured runtime and crix-conmon can be found and run,
+// and storage can be written. Looked at afresh on every call, so that fixing
+// the node (installing runc) shows without a restart.
+#pragma once
+
+#include <string>
+
+#include "config/Config.h"
+
+namespace crix::cri {
+
+// "" when the runtime is ready, else what a person must fix.
+std::string runtimeProblem(const config::Config& cfg);
+
+}  // namespace crix::cri
