@@ -5,7 +5,6 @@
 
 #include "core/Error.h"
 #include "cri/PullRequestFromCri.h"
-#include "cri/RegistriesFromConfig.h"
 #include "cri/ServiceBoundary.h"
 #include "cri/runtime/WallClock.h"
 #include "storage/DirectoryUsage.h"
@@ -71,7 +70,7 @@ grpc::Status ImageServiceImpl::ListImages(grpc::ServerContext*, const v1::ListIm
     const auto cfg = config_.snapshot();
     const std::string& filter = request->filter().image().image();
     if (!filter.empty()) {
-      if (const auto image = storage_.lookup(filter, loadRegistries(*cfg)))
+      if (const auto image = storage_.lookup(filter, *config_.registries(*cfg)))
         fillImage(*image, *cfg, response->add_images());
       return;
     }
@@ -85,7 +84,7 @@ grpc::Status ImageServiceImpl::ImageStatus(grpc::ServerContext*, const v1::Image
     const auto cfg = config_.snapshot();
     const std::string& name = request->image().image();
     if (name.empty()) throw Error::invalidArgument("ImageStatus: image name is empty");
-    const auto image = storage_.lookup(name, loadRegistries(*cfg));
+    const auto image = storage_.lookup(name, *config_.registries(*cfg));
     if (!image) return;  // the CRI's answer for an absent image: no image, no error
     fillImage(*image, *cfg, response->mutable_image());
     if (request->verbose()) {
@@ -103,7 +102,7 @@ grpc::Status ImageServiceImpl::PullImage(grpc::ServerContext*, const v1::PullIma
                                          v1::PullImageResponse* response) {
   return serve("PullImage", [&] {
     const auto cfg = config_.snapshot();
-    const auto image = storage_.pull(pullRequestFromCri(*request), loadRegistries(*cfg));
+    const auto image = storage_.pull(pullRequestFromCri(*request), *config_.registries(*cfg));
     response->set_image_ref(image.id);
   });
 }
@@ -114,7 +113,7 @@ grpc::Status ImageServiceImpl::RemoveImage(grpc::ServerContext*, const v1::Remov
     const auto cfg = config_.snapshot();
     const std::string& name = request->image().image();
     if (name.empty()) throw Error::invalidArgument("RemoveImage: image name is empty");
-    storage_.remove(name, loadRegistries(*cfg));
+    storage_.remove(name, *config_.registries(*cfg));
   });
 }
 

@@ -1,5 +1,6 @@
-// crix's CRI ImageService over ImageStorage. registries.conf is read afresh
-// for every call, so edits to it (and a SIGHUP-reloaded path) apply at once.
+// crix's CRI ImageService over ImageStorage. registries.conf comes from
+// LiveConfig, which parses it again when it changes, so edits to it (and a
+// SIGHUP-reloaded path) apply at once.
 #pragma once
 
 #include "cri/LiveConfig.h"

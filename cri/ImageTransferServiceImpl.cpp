@@ -5,7 +5,6 @@
 
 #include "core/Error.h"
 #include "cri/PullRequestFromCri.h"
-#include "cri/RegistriesFromConfig.h"
 #include "cri/ServiceBoundary.h"
 
 namespace crix::cri {
@@ -39,7 +38,7 @@ grpc::Status ImageTransferServiceImpl::PullImage(grpc::ServerContext* context,
       report.set_bytes_done(p.bytesDone);
       writer->Write(report);
     };
-    const auto image = storage_.pull(pull, loadRegistries(*cfg));
+    const auto image = storage_.pull(pull, *config_.registries(*cfg));
 
     crix::v1::PullImageProgress last;
     last.set_image_ref(image.id);

@@ -54,7 +54,7 @@ LayerStore::LayerStore(std::string dir) : dir_(std::move(dir)) {
 }
 
 void LayerStore::recover() {
-  std::vector<fs::directory_entry> entries(fs::directory_iterator(dir_), fs::directory_iterator());
+  const std::vector<fs::directory_entry> entries{fs::directory_iterator(dir_), fs::directory_iterator()};
   for (const auto& entry : entries) {
     const std::string name = entry.path().filename();
     const bool staging = name.rfind(".tmp-", 0) == 0;

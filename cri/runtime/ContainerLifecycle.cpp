@@ -11,7 +11,6 @@
 
 #include "core/Error.h"
 #include "core/Log.h"
-#include "cri/RegistriesFromConfig.h"
 #include "cri/runtime/RandomId.h"
 #include "cri/runtime/WallClock.h"
 #include "oci/HostFacts.h"
@@ -134,12 +133,12 @@ std::string ContainerLifecycle::createInfra(const PodRecord& pod, const config::
   auto* sc = config.mutable_linux()->mutable_security_context();
   *sc->mutable_namespace_options() = pod.config.linux().security_context().namespace_options();
   sc->set_readonly_rootfs(true);
-  if (!images_.lookup(cfg.image.pause_image, loadRegistries(cfg))) {
+  if (!images_.lookup(cfg.image.pause_image, *config_.registries(cfg))) {
     log::info("pulling the pause image ", cfg.image.pause_image, " for pod ", pod.id);
     storage::PullRequest pull;
     pull.image = cfg.image.pause_image;
     pull.pinned = true;
-    images_.pull(pull, loadRegistries(cfg));
+    images_.pull(pull, *config_.registries(cfg));
   }
   const std::string id = createIn(pod, config, true, cfg);
   start(id);
@@ -148,7 +147,7 @@ std::string ContainerLifecycle::createInfra(const PodRecord& pod, const config::
 
 std::string ContainerLifecycle::createIn(const PodRecord& pod, const rt::ContainerConfig& config, bool infra,
                                          const config::Config& cfg) {
-  const auto image = images_.lookup(config.image().image(), loadRegistries(cfg));
+  const auto image = images_.lookup(config.image().image(), *config_.registries(cfg));
   if (!image) throw Error::notFound("image \"" + config.image().image() + "\" not found; pull it first");
 
   ContainerRecord record;

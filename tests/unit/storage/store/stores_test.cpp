@@ -118,4 +118,30 @@ TEST_CASE("a layer store clears what a crash left and keeps what was committed")
   reopened.remove(id('c'));  // absent: no error
 }
 
+TEST_CASE("a layer store moves an unreadable record aside, drops its tree and still opens") {
+  crix::test::TempDir dir;
+  const std::string layers = dir.path() + "/layers";
+  {
+    LayerStore store(layers);
+    for (char c : {'a', 'b'}) {
+      auto staged = crix::layer::StagedLayer::create(layers);
+      crix::test::writeFile(staged.path() + "/file", "data");
+      store.commit(std::move(staged), LayerRecord{id(c), id(c), "", id('d'), 4});
+    }
+  }
+  const std::string damaged = layers + "/" + std::string(64, 'a') + ".json";
+  crix::test::writeFile(damaged, "{\"chainId\": tru");
+
+  LayerStore reopened(layers);
+  CHECK_FALSE(reopened.has(id('a')));
+  CHECK(reopened.has(id('b')));
+  CHECK(reopened.list().size() == 1);
+  CHECK(fs::exists(damaged + ".damaged"));
+  CHECK_FALSE(fs::exists(damaged));
+  CHECK_FALSE(fs::exists(layers + "/" + std::string(64, 'a')));
+
+  LayerStore again(layers);  // the moved-aside record stays out of the store's sight
+  CHECK(again.list().size() == 1);
+}
+
 }  // TEST_SUITE
