@@ -128,16 +128,26 @@ void ImageStorage::collectUnusedLayers() {
     return;
   }
   // Under the containers' lock: no container can start using a layer
-  // between the in-use check and the deletion.
+  // between the in-use check and taking the layer out of the store. The
+  // trees are deleted after it, so CreateContainer never waits for that.
+  std::vector<std::string> doomed;
   containers_.withLayersInUse([&](const std::set<std::string>& usedByContainers) {
     std::set<std::string> used = usedByContainers;
     for (const auto& image : images_.list()) used.insert(image.layers.begin(), image.layers.end());
     for (const auto& layer : layers_.list()) {
       if (used.count(layer.chainId)) continue;
       log::debug("removing unused layer ", layer.chainId);
-      layers_.remove(layer.chainId);
+      if (auto tree = layers_.detach(layer.chainId)) doomed.push_back(std::move(*tree));
     }
   });
+  for (const auto& tree : doomed) {
+    try {
+      layer::removeTree(tree);
+    } catch (const Error& e) {
+      // Already out of the store; the next start deletes what is left.
+      log::error("deleting the tree of an unused layer: ", e.what(), "; the next start retries");
+    }
+  }
 }
 
 DirectoryUsage ImageStorage::imageUsage() const {

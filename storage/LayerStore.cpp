@@ -2,6 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 #include "core/Error.h"
@@ -134,14 +138,28 @@ void LayerStore::commit(layer::StagedLayer staged, const LayerRecord& record) {
   writeFileAtomically(recordPath(record.chainId), toJson(record).dump());
 }
 
-void LayerStore::remove(const std::string& chainId) {
+std::optional<std::string> LayerStore::detach(const std::string& chainId) {
   std::lock_guard lock(mutex_);
   // Record first: a crash halfway leaves an orphan tree, which recover() removes.
   std::error_code ec;
   fs::remove(recordPath(chainId), ec);
   if (ec) throw Error::internal("removing layer record " + recordPath(chainId) + ": " + ec.message());
   const std::string tree = treePath(chainId);
-  if (fs::exists(tree)) layer::removeTree(tree);
+  if (!fs::exists(fs::symlink_status(tree))) return std::nullopt;
+  // A name recover() treats as an orphan tree (no record beside it), so a
+  // crash during the deletion is finished at the next start.
+  std::string doomed = dir_ + "/.removing-" + hexOf(chainId) + "-XXXXXX";
+  if (!::mkdtemp(doomed.data())) throw Error::fromErrno("create directory in " + dir_, errno);
+  if (::rename(tree.c_str(), doomed.c_str()) != 0) {
+    const int err = errno;
+    ::rmdir(doomed.c_str());
+    throw Error::fromErrno("rename " + tree + " to " + doomed, err);
+  }
+  return doomed;
+}
+
+void LayerStore::remove(const std::string& chainId) {
+  if (auto tree = detach(chainId)) layer::removeTree(*tree);
 }
 
 }  // namespace crix::storage

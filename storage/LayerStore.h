@@ -7,6 +7,7 @@
 //   <dir>/<chain-id hex>/        the layer's tree (an overlay lower dir)
 //   <dir>/<chain-id hex>.json    its record
 //   <dir>/.tmp-*                 unpacks in progress (removed at open)
+//   <dir>/.removing-*            trees of removed layers being deleted (ditto)
 #pragma once
 
 #include <cstdint>
@@ -43,7 +44,12 @@ class LayerStore {
   // Moves a finished unpack into the store. A layer that appeared meanwhile
   // (another pull won the race) is kept and `staged` discarded.
   void commit(layer::StagedLayer staged, const LayerRecord& record);
-  // Removes the layer; a missing layer is not an error.
+  // Takes the layer out of the store in two quick steps (record removed,
+  // tree renamed aside) and returns the renamed tree, for the caller to
+  // delete once it holds no lock: deleting a big tree takes seconds. Nothing
+  // when the layer is absent.
+  std::optional<std::string> detach(const std::string& chainId);
+  // detach() and the deletion; a missing layer is not an error.
   void remove(const std::string& chainId);
 
  private:

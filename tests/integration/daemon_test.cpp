@@ -74,11 +74,14 @@ TEST_CASE("Status reports RuntimeReady, NetworkReady false with a reason, and ve
 
 TEST_CASE("Status says RuntimeReady false, with the reason, while the runtime binary is missing") {
   DaemonProcess daemon;
-  const std::string missing = daemon.dir() / "no-such-runc";
-  const std::string dropIn = daemon.configDir() + "/50-missing-runc.conf";
+  // The daemon refuses to start without its runtime (as CRI-O does); a
+  // runtime that goes away later is what Status must report.
+  const std::string runtime = daemon.dir() / "runc-link";
+  std::filesystem::create_symlink("/usr/sbin/runc", runtime);
+  const std::string dropIn = daemon.configDir() + "/50-linked-runc.conf";
   {
     std::ofstream out(dropIn);
-    out << "[crio.runtime.runtimes.runc]\nruntime_path = \"" << missing << "\"\n";
+    out << "[crio.runtime.runtimes.runc]\nruntime_path = \"" << runtime << "\"\n";
   }
   daemon.start();
   const auto runtimeReady = [&] {
@@ -90,13 +93,16 @@ TEST_CASE("Status says RuntimeReady false, with the reason, while the runtime bi
     FAIL("no RuntimeReady condition");
     return v1::RuntimeCondition();
   };
+  CHECK(runtimeReady().status());
+
+  std::filesystem::remove(runtime);
   const auto down = runtimeReady();
   CHECK_FALSE(down.status());
   CHECK(down.reason() == "RuntimeNotReady");
-  CHECK_MESSAGE(down.message().find(missing) != std::string::npos, down.message());
+  CHECK_MESSAGE(down.message().find(runtime) != std::string::npos, down.message());
 
-  // Installing the runtime is seen without a restart.
-  std::filesystem::create_symlink("/usr/sbin/runc", missing);
+  // Installing the runtime again is seen without a restart.
+  std::filesystem::create_symlink("/usr/sbin/runc", runtime);
   CHECK(runtimeReady().status());
 }
 

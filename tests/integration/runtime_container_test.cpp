@@ -539,7 +539,7 @@ TEST_CASE("a container that names no seccomp profile is unconfined unless crio.c
   const auto seccompMode = [](RuntimeEnv& env, const std::string& podName) {
     OnePod pod(env, podName);
     const auto status =
-        env.waitExited(env.runContainer(pod.id, RuntimeEnv::containerConfig("probe", {"grep", "^Seccomp:", "/proc/self/status"}), pod.config));
+        env.waitExited(env.runContainer(pod.id, RuntimeEnv::containerConfig("probe", {"sh", "-c", "grep ^Seccomp: /proc/self/status"}), pod.config));
     return trimmed(RuntimeEnv::logText(status.log_path()));
   };
   {

@@ -144,4 +144,28 @@ TEST_CASE("a layer store moves an unreadable record aside, drops its tree and st
   CHECK(again.list().size() == 1);
 }
 
+TEST_CASE("a detached layer is out of the store at once; its tree is the caller's to delete, or the next start's") {
+  crix::test::TempDir dir;
+  const std::string layers = dir.path() + "/layers";
+  std::string tree;
+  {
+    LayerStore store(layers);
+    auto staged = crix::layer::StagedLayer::create(layers);
+    crix::test::writeFile(staged.path() + "/file", "data");
+    store.commit(std::move(staged), LayerRecord{id('a'), id('a'), "", id('d'), 4});
+    const auto detached = store.detach(id('a'));
+    REQUIRE(detached.has_value());
+    tree = *detached;
+    CHECK_FALSE(store.has(id('a')));
+    CHECK(store.list().empty());
+    CHECK_FALSE(fs::exists(store.treePath(id('a'))));
+    CHECK(fs::exists(tree + "/file"));
+    CHECK_FALSE(store.detach(id('a')).has_value());
+  }
+  // A crash before the caller deleted it: the next start does.
+  LayerStore reopened(layers);
+  CHECK_FALSE(fs::exists(tree));
+  CHECK(reopened.list().empty());
+}
+
 }  // TEST_SUITE
