@@ -108,8 +108,8 @@ int Daemon::run() {
 
   SlowCallLimit slowCalls(cfg->api.grpc_max_threads);
   RuntimeServiceImpl runtimeService(config_, {runtimeState, pods, containers, stats, network, streamServer, slowCalls});
-  ImageServiceImpl imageService(config_, imageStorage);
-  ImageTransferServiceImpl imageTransferService(config_, imageStorage);
+  ImageServiceImpl imageService(config_, imageStorage, slowCalls);
+  ImageTransferServiceImpl imageTransferService(config_, imageStorage, slowCalls);
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(socket.grpcAddress(), grpc::InsecureServerCredentials());

@@ -101,6 +101,7 @@ grpc::Status ImageServiceImpl::ImageStatus(grpc::ServerContext*, const v1::Image
 grpc::Status ImageServiceImpl::PullImage(grpc::ServerContext*, const v1::PullImageRequest* request,
                                          v1::PullImageResponse* response) {
   return serve("PullImage", [&] {
+    const auto slot = slowCalls_.enter("PullImage");
     const auto cfg = config_.snapshot();
     const auto image = storage_.pull(pullRequestFromCri(*request), *config_.registries(*cfg));
     response->set_image_ref(image.id);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "cri/LiveConfig.h"
+#include "cri/SlowCallLimit.h"
 #include "cri/api/Cri.h"
 #include "storage/ImageStorage.h"
 
@@ -11,7 +12,8 @@ namespace crix::cri {
 
 class ImageServiceImpl final : public runtime::v1::ImageService::Service {
  public:
-  ImageServiceImpl(const LiveConfig& config, storage::ImageStorage& storage) : config_(config), storage_(storage) {}
+  ImageServiceImpl(const LiveConfig& config, storage::ImageStorage& storage, SlowCallLimit& slowCalls)
+      : config_(config), storage_(storage), slowCalls_(slowCalls) {}
 
   grpc::Status ListImages(grpc::ServerContext*, const runtime::v1::ListImagesRequest*,
                           runtime::v1::ListImagesResponse*) override;
@@ -29,6 +31,7 @@ class ImageServiceImpl final : public runtime::v1::ImageService::Service {
 
   const LiveConfig& config_;
   storage::ImageStorage& storage_;
+  SlowCallLimit& slowCalls_;
 };
 
 }  // namespace crix::cri

@@ -18,6 +18,7 @@ grpc::Status ImageTransferServiceImpl::PullImage(grpc::ServerContext* context,
                                                  const runtime::v1::PullImageRequest* request,
                                                  grpc::ServerWriter<crix::v1::PullImageProgress>* writer) {
   return serve("ImageTransfer.PullImage", [&] {
+    const auto slot = slowCalls_.enter("ImageTransfer.PullImage");
     const auto cfg = config_.snapshot();
     storage::PullRequest pull = pullRequestFromCri(*request);
 
@@ -50,6 +51,7 @@ grpc::Status ImageTransferServiceImpl::PullImage(grpc::ServerContext* context,
 grpc::Status ImageTransferServiceImpl::LoadImage(grpc::ServerContext*, const crix::v1::LoadImageRequest* request,
                                                  crix::v1::LoadImageResponse* response) {
   return serve("ImageTransfer.LoadImage", [&] {
+    const auto slot = slowCalls_.enter("ImageTransfer.LoadImage");
     for (const auto& image : storage_.load(request->path(), request->name())) {
       auto* loaded = response->add_images();
       loaded->set_id(image.id);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "cri/LiveConfig.h"
+#include "cri/SlowCallLimit.h"
 #include "cri/api/Cri.h"
 #include "storage/ImageStorage.h"
 
@@ -10,8 +11,8 @@ namespace crix::cri {
 
 class ImageTransferServiceImpl final : public crix::v1::ImageTransfer::Service {
  public:
-  ImageTransferServiceImpl(const LiveConfig& config, storage::ImageStorage& storage)
-      : config_(config), storage_(storage) {}
+  ImageTransferServiceImpl(const LiveConfig& config, storage::ImageStorage& storage, SlowCallLimit& slowCalls)
+      : config_(config), storage_(storage), slowCalls_(slowCalls) {}
 
   grpc::Status PullImage(grpc::ServerContext* context, const runtime::v1::PullImageRequest* request,
                          grpc::ServerWriter<crix::v1::PullImageProgress>* writer) override;
@@ -21,6 +22,7 @@ class ImageTransferServiceImpl final : public crix::v1::ImageTransfer::Service {
  private:
   const LiveConfig& config_;
   storage::ImageStorage& storage_;
+  SlowCallLimit& slowCalls_;
 };
 
 }  // namespace crix::cri

@@ -1,5 +1,6 @@
 #include "cri/streaming/SpdyPortForwardSession.h"
 
+#include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -165,9 +166,30 @@ class Session {
   }
 
   // On a thread of its own, as kubelet dials each pair in a goroutine: a
-  // slow dial must not stall the other pairs of the connection.
+  // slow dial must not stall the other pairs of the connection. At most
+  // maxDials threads at once: a client opening many pairs into a pod that
+  // does not answer gets its pairs dialed in turn, not a thread each.
   void dial(const std::string& requestId, Pair& pair) {
     pair.dialing = true;
+    if (dialThreads_.size() >= limits_.maxDials) {
+      waitingDials_.push_back({pair.serial, requestId});
+      return;
+    }
+    startDial(requestId, pair);
+  }
+
+  void startWaitingDials() {
+    while (dialThreads_.size() < limits_.maxDials && !waitingDials_.empty()) {
+      const auto [serial, requestId] = waitingDials_.front();
+      waitingDials_.pop_front();
+      auto it = pairs_.find(requestId);
+      // The pair ended while it waited.
+      if (it == pairs_.end() || it->second.serial != serial) continue;
+      startDial(requestId, it->second);
+    }
+  }
+
+  void startDial(const std::string& requestId, Pair& pair) {
     const uint64_t serial = pair.serial;
     const uint16_t port = pair.port;
     dialThreads_.emplace(serial, std::thread([this, serial, requestId, port] {
@@ -197,6 +219,7 @@ class Session {
       auto thread = dialThreads_.find(result.serial);
       thread->second.join();
       dialThreads_.erase(thread);
+      startWaitingDials();
       auto it = pairs_.find(result.requestId);
       // The pair ended while dialing: the socket closes with the result.
       if (it == pairs_.end() || it->second.serial != result.serial) continue;
@@ -323,6 +346,7 @@ class Session {
   std::mutex dialMutex_;
   std::vector<DialResult> dialResults_;
   std::map<uint64_t, std::thread> dialThreads_;
+  std::deque<std::pair<uint64_t, std::string>> waitingDials_;  // (serial, request id), in arrival order
   bool gone_ = false;
   std::string goneReason_;
   Clock::time_point lastActivity_ = Clock::now();

@@ -22,6 +22,7 @@ class StreamingBackend;
 
 struct PortForwardLimits {
   size_t maxPairs = 128;  // forwarded connections open at once on one client connection
+  size_t maxDials = 8;    // dials in progress at once on one client connection; further pairs wait their turn
   std::chrono::milliseconds streamCreationTimeout = std::chrono::seconds(30);
 };
 

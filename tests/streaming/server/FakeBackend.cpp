@@ -6,6 +6,7 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <list>
@@ -108,6 +109,12 @@ UniqueFd FakeBackend::dialPort(const std::string& podSandboxId, uint16_t port) {
   {
     std::lock_guard lock(mutex_);
     dialed_.push_back(podSandboxId + ":" + std::to_string(port));
+    peakDials_ = std::max(peakDials_.load(), ++dialsNow_);
+  }
+  std::this_thread::sleep_for(dialDelay_);
+  {
+    std::lock_guard lock(mutex_);
+    --dialsNow_;
   }
   UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd) throw Error::fromErrno("socket", errno);

@@ -38,6 +38,9 @@ class FakeBackend : public StreamingBackend {
   int clientGoneSeen() const { return clientGoneSeen_; }
   int returned() const { return returned_; }
   std::vector<std::string> dialed() const;
+  // Each dial first waits this long, as a dial into a slow pod does.
+  void setDialDelay(std::chrono::milliseconds delay) { dialDelay_ = delay; }
+  int peakConcurrentDials() const { return peakDials_; }
 
  private:
   RemoteCommandOutcome run(const std::vector<std::string>& cmd, bool tty, RemoteCommandIo& io);
@@ -48,6 +51,9 @@ class FakeBackend : public StreamingBackend {
   std::vector<std::string> dialed_;
   std::atomic<int> clientGoneSeen_{0};
   int returned_ = 0;
+  std::chrono::milliseconds dialDelay_{0};
+  int dialsNow_ = 0;
+  std::atomic<int> peakDials_{0};
 };
 
 // A TCP echo server on 127.0.0.1 (a thread per connection; each echoes

@@ -153,3 +153,25 @@ TEST_CASE("spdy: port-forward pairs opened one after the other on one connection
   for (int i = 0; i < 3; ++i) CHECK(pairs[i]["echoed"] == "one by one " + std::to_string(i));
   CHECK(echo.connectionsServed() == 3);
 }
+
+TEST_CASE("spdy: 24 port-forward pairs into a slow pod are dialed at most 8 at a time, and all get through") {
+  ServerFixture f;
+  f.backend.setDialDelay(std::chrono::milliseconds(300));
+  EchoServer echo;
+  const std::string url = f.server->portForwardUrl(PortForwardRequest{"pod7", {}});
+  const NodeRun run = runNodeClient(
+      "server-spdy.js",
+      {{"mode", "portforward"}, {"url", url}, {"port", echo.port()}, {"pairs", 24}, {"payload", "slow pod "}});
+  INFO(run.transcript());
+  REQUIRE(run.process.exitCode == 0);
+  const json pairs = run.event("done")["pairs"];
+  REQUIRE(pairs.size() == 24);
+  for (int i = 0; i < 24; ++i) {
+    CHECK(pairs[i]["echoed"] == "slow pod " + std::to_string(i));
+    CHECK(pairs[i]["error"] == "");
+  }
+  CHECK(echo.connectionsServed() == 24);
+  CHECK(f.backend.peakConcurrentDials() <= 8);
+  // The bound is a bound, not a queue of one.
+  CHECK(f.backend.peakConcurrentDials() >= 2);
+}
