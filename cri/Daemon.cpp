@@ -21,6 +21,7 @@
 #include "cri/StartupPageRelease.h"
 #include "cri/runtime/ContainerLifecycle.h"
 #include "cri/runtime/ContainerStreamingBackend.h"
+#include "cri/runtime/ExitWatcher.h"
 #include "cri/runtime/PodLifecycle.h"
 #include "cri/runtime/StateRecovery.h"
 #include "cri/runtime/StatsCollector.h"
@@ -99,6 +100,8 @@ int Daemon::run() {
   const auto recovered = recoverState(runtimeState, pods, containers, network, imageStorage);
   log::info("state: ", recovered.pods, " pods and ", recovered.containers, " containers recovered",
             recovered.discarded ? ", " + std::to_string(recovered.discarded) + " leftovers removed" : "");
+  // From here on an exit is recorded (and announced) as it happens.
+  ExitWatcher exits(runtimeState.layout().containersDir(), [&](const std::string& id) { containers.noteExit(id); });
 
   // Exec, Attach and PortForward answer with URLs on this server.
   ContainerStreamingBackend streamingBackend(config_, runtimeState, containers);

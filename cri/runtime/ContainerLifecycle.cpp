@@ -303,7 +303,18 @@ bool ContainerLifecycle::observe(ContainerRecord& record) const {
 bool ContainerLifecycle::refresh(ContainerRecord& record) {
   if (!observe(record)) return false;
   state_.saveContainer(record);
+  events_.publish(ContainerEvent{ContainerEvent::Kind::Exited, record.id, record.podId, record.exitCode,
+                                 record.reason, record.finishedAtNanos});
   return true;
+}
+
+void ContainerLifecycle::noteExit(const std::string& id) {
+  auto lock = state_.containerLock(id);
+  auto record = state_.container(id);
+  // Not (or no longer) a container of ours: one being created records its
+  // own failure, one removed has nothing left to record.
+  if (!record) return;
+  if (refresh(*record)) log::info("container ", id, " exited (", record->reason, ", code ", record->exitCode, ")");
 }
 
 // Polls the exit file, taking the container's lock only to record what it
@@ -311,6 +322,8 @@ bool ContainerLifecycle::refresh(ContainerRecord& record) {
 bool ContainerLifecycle::waitForExit(ContainerRecord& record, std::chrono::milliseconds limit) {
   const auto deadline = std::chrono::steady_clock::now() + limit;
   for (;;) {
+    // Read before looking: an exit announced after the look ends the wait.
+    const uint64_t seen = events_.generation();
     {
       auto lock = state_.containerLock(record.id);
       const auto fresh = state_.container(record.id);
@@ -319,8 +332,11 @@ bool ContainerLifecycle::waitForExit(ContainerRecord& record, std::chrono::milli
       record = *fresh;
       if (refresh(record) || record.state == ContainerState::Exited) return true;
     }
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) return false;
+    // ExitWatcher's announcement ends the wait; the bounded slice covers a
+    // container it cannot watch (no inotify watch left).
+    events_.waitPast(seen, std::min(deadline, now + std::chrono::milliseconds(100)));
   }
 }
 

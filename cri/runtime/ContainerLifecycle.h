@@ -2,8 +2,10 @@
 // crix-conmon running `runc create`), StartContainer, StopContainer,
 // RemoveContainer, and what runs inside a live one (ExecSync, log reopen,
 // resource updates). How a container ended is read from crix-conmon's exit
-// file whenever the daemon looks (refresh()), so a container that exits
-// while the daemon is down is seen exactly as one that exits while it runs.
+// file: when ExitWatcher sees it appear (noteExit()), and whenever the daemon
+// looks (refresh()), so a container that exits while the daemon is down is
+// seen exactly as one that exits while it runs. Each exit is announced once,
+// on events().
 #pragma once
 
 #include <chrono>
@@ -12,6 +14,7 @@
 
 #include "cri/LiveConfig.h"
 #include "cri/api/Cri.h"
+#include "cri/runtime/ContainerEventHub.h"
 #include "cri/state/RuntimeState.h"
 #include "storage/ImageStorage.h"
 
@@ -51,8 +54,13 @@ class ContainerLifecycle {
   void reopenLog(const std::string& idOrPrefix);
   void updateResources(const std::string& idOrPrefix, const runtime::v1::LinuxContainerResources& resources);
 
+  // ExitWatcher's report: the container's exit file appeared.
+  void noteExit(const std::string& id);
+  ContainerEventHub& events() { return events_; }
+
   // Reads the exit file into a live record; true when the record changed
-  // (and was saved). Call with the container's lock held.
+  // (and was saved, and the exit announced). Call with the container's lock
+  // held.
   bool refresh(ContainerRecord& record);
   // The same without saving, for readers that do not hold the lock.
   bool observe(ContainerRecord& record) const;
@@ -71,6 +79,7 @@ class ContainerLifecycle {
   const LiveConfig& config_;
   RuntimeState& state_;
   storage::ImageStorage& images_;
+  ContainerEventHub events_;
 };
 
 }  // namespace crix::cri

@@ -191,6 +191,33 @@ TEST_CASE("exit codes and reasons: Completed for 0, Error otherwise") {
   }
 }
 
+TEST_CASE("an exit is recorded as it happens, with nobody asking for a status") {
+  if (!runtimeToolsPresent()) return;
+  RuntimeEnv env;
+  OnePod pod(env, "exit-watch");
+  const auto id =
+      env.runContainer(pod.id, RuntimeEnv::containerConfig("ends", {"sh", "-c", "sleep 1; exit 3"}), pod.config);
+  // Only the record on disk is read: no RPC that could notice the exit itself.
+  const std::string record = env.daemon().runrootDir() + "/containers/" + id + "/container.json";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  nlohmann::json seen;
+  while (std::chrono::steady_clock::now() < deadline) {
+    try {
+      seen = nlohmann::json::parse(crix::test::readFile(record));
+      if (seen.value("state", "") == "exited") break;
+    } catch (const std::exception&) {
+      // Being replaced at this moment: read again.
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK_MESSAGE(seen.value("state", "") == "exited", seen.dump());
+  CHECK(seen.value("exit_code", 0) == 3);
+  const auto status = env.containerStatus(id);
+  CHECK(status.state() == v1::CONTAINER_EXITED);
+  CHECK(status.exit_code() == 3);
+  CHECK(status.reason() == "Error");
+}
+
 TEST_CASE("containers are listed by id, state, pod and labels") {
   if (!runtimeToolsPresent()) return;
   RuntimeEnv env;
