@@ -4,6 +4,8 @@
 #include <grpcpp/grpcpp.h>
 
 #include <filesystem>
+#include <future>
+#include <thread>
 
 #include "tests/support/DaemonProcess.h"
 #include "tests/support/Subprocess.h"
@@ -151,6 +153,56 @@ TEST_CASE("a pull reports progress and ends with the image ID") {
   CHECK(done.bytes_total() > 100000);
   CHECK(reports.back().image_ref().rfind("sha256:", 0) == 0);
   CHECK(listImages(daemon).at(0).id() == reports.back().image_ref());
+}
+
+TEST_CASE("a pull whose client goes away does not fail another pull waiting on the same layer") {
+  if (!toolsPresent() || !TestRegistry::available()) return;
+  TempDir dir;
+  TestRegistry registry(dir.path() + "/registry");
+  // Big and incompressible, so the download is still running when the first
+  // client goes away.
+  const auto noise = runProcess({"/bin/sh", "-c", "head -c 268435456 /dev/urandom > " + (dir / "noise")});
+  REQUIRE(noise.exitCode == 0);
+  auto recipe = busyboxRecipe("1");
+  recipe["layers"].push_back(
+      {{"compression", "none"}, {"entries", {{{"path", "noise"}, {"from", (dir / "noise")}}}}});
+  buildImage(recipe, dir / "layout");
+  pushImage(dir / "layout", "1", registry.hostPort() + "/library/big:1");
+  writeFile(dir / "registries.conf",
+            "[[registry]]\nlocation = \"" + registry.hostPort() + "\"\ninsecure = true\n");
+  DaemonProcess daemon("[crio.image]\nregistries_conf = \"" + (dir / "registries.conf") + "\"\n");
+  daemon.start();
+  const std::string image = registry.hostPort() + "/library/big:1";
+
+  // The leader: a crixctl-style pull whose client cancels once bytes flow.
+  v1::PullImageRequest req;
+  req.mutable_image()->set_image(image);
+  auto leaderCtx = deadlineContext(std::chrono::seconds(120));
+  auto reader = transferClient(daemon)->PullImage(leaderCtx.get(), req);
+  crix::v1::PullImageProgress report;
+  bool flowing = false;
+  while (!flowing && reader->Read(&report)) flowing = report.bytes_done() > 0 && report.layers_done() < 2;
+  REQUIRE_MESSAGE(flowing, "the download finished before the test could cancel it");
+
+  // The follower: a kubelet-style CRI pull of the same image, now waiting on
+  // the leader's download of the big layer.
+  auto follower = std::async(std::launch::async, [&] {
+    v1::PullImageResponse resp;
+    const auto status =
+        daemon.imageClient()->PullImage(deadlineContext(std::chrono::seconds(120)).get(), req, &resp);
+    return std::make_pair(status, resp.image_ref());
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  leaderCtx->TryCancel();
+  while (reader->Read(&report)) {
+  }
+  const auto leader = reader->Finish();
+  CHECK(leader.error_code() == grpc::StatusCode::CANCELLED);
+
+  const auto [status, ref] = follower.get();
+  CHECK_MESSAGE(status.ok(), status.error_message());
+  CHECK(ref.rfind("sha256:", 0) == 0);
+  REQUIRE(listImages(daemon).size() == 1);
 }
 
 }  // TEST_SUITE
