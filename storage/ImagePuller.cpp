@@ -145,9 +145,15 @@ ImageRecord ImagePuller::store(ImageSource& source, const ImageNames& names, boo
       if (slot >= missing.size() || failed.load()) return;
       const size_t i = missing[slot];
       try {
-        fetchLayer(source, manifest.layers[i], diffIds[i], chain[i], i == 0 ? "" : chain[i - 1],
-                   [&](uint64_t n) { report(n, false); });
-        report(0, true);
+        uint64_t seen = 0;
+        fetchLayer(source, manifest.layers[i], diffIds[i], chain[i], i == 0 ? "" : chain[i - 1], [&](uint64_t n) {
+          seen += n;
+          report(n, false);
+        });
+        // A layer that another pull fetched while this one waited for it
+        // arrives whole: this pull's own count still ends at its total.
+        const auto size = static_cast<uint64_t>(std::max<int64_t>(0, manifest.layers[i].descriptor.size));
+        report(seen < size ? size - seen : 0, true);
       } catch (const Error& e) {
         std::lock_guard lock(errorMutex);
         if (!firstError) firstError = e;

@@ -184,13 +184,21 @@ TEST_CASE("a pull whose client goes away does not fail another pull waiting on t
   while (!flowing && reader->Read(&report)) flowing = report.bytes_done() > 0 && report.layers_done() < 2;
   REQUIRE_MESSAGE(flowing, "the download finished before the test could cancel it");
 
-  // The follower: a kubelet-style CRI pull of the same image, now waiting on
-  // the leader's download of the big layer.
+  // The followers, now waiting on the leader's download of the big layer: a
+  // kubelet-style CRI pull, and another crixctl-style pull with progress.
   auto follower = std::async(std::launch::async, [&] {
     v1::PullImageResponse resp;
     const auto status =
         daemon.imageClient()->PullImage(deadlineContext(std::chrono::seconds(120)).get(), req, &resp);
     return std::make_pair(status, resp.image_ref());
+  });
+  auto watcher = std::async(std::launch::async, [&] {
+    auto ctx = deadlineContext(std::chrono::seconds(120));
+    auto stream = transferClient(daemon)->PullImage(ctx.get(), req);
+    std::vector<crix::v1::PullImageProgress> reports;
+    crix::v1::PullImageProgress one;
+    while (stream->Read(&one)) reports.push_back(one);
+    return std::make_pair(stream->Finish(), reports);
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   leaderCtx->TryCancel();
@@ -202,6 +210,15 @@ TEST_CASE("a pull whose client goes away does not fail another pull waiting on t
   const auto [status, ref] = follower.get();
   CHECK_MESSAGE(status.ok(), status.error_message());
   CHECK(ref.rfind("sha256:", 0) == 0);
+  // The second follower's progress is its own: it ends at its own total,
+  // though bytes came partly from a flight it only waited for.
+  const auto [watched, reports] = watcher.get();
+  CHECK_MESSAGE(watched.ok(), watched.error_message());
+  REQUIRE(reports.size() >= 2);
+  const auto& done = reports[reports.size() - 2];
+  CHECK(done.layers_done() == done.layers_total());
+  CHECK(done.bytes_done() == done.bytes_total());
+  CHECK(reports.back().image_ref() == ref);
   REQUIRE(listImages(daemon).size() == 1);
 }
 
