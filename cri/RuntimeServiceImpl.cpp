@@ -314,7 +314,9 @@ grpc::Status RuntimeServiceImpl::ListPodSandboxStats(grpc::ServerContext*,
   return serve("ListPodSandboxStats", [&] {
     const auto containers = parts_.containers.list();
     for (const auto& pod : parts_.state.pods()) {
-      if (!matches(pod, request->filter()) || pod.state != PodState::Ready) continue;
+      // As ListPodSandbox shows it: a pod whose infra container exited is
+      // not ready, whatever its record says.
+      if (!matches(pod, request->filter()) || parts_.pods.observed(pod).state != PodState::Ready) continue;
       parts_.stats.fillPod(pod, containers, response->add_stats());
     }
   });

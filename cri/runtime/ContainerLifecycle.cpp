@@ -119,7 +119,11 @@ std::string ContainerLifecycle::create(const rt::CreateContainerRequest& request
   if (pod->state != PodState::Ready)
     throw Error::failedPrecondition("pod sandbox " + pod->id + " is not ready (it was stopped)");
 
-  return createIn(*pod, config, false, *cfg);
+  // The pod lock only admits the container: createIn releases it once the
+  // record is in (state "creating": incomplete, its own lock held), so other
+  // creates in the pod run beside this one, and a StopPodSandbox that comes
+  // meanwhile finds the container and waits for its lock.
+  return createIn(*pod, config, false, *cfg, &podLock);
 }
 
 std::string ContainerLifecycle::createInfra(const PodRecord& pod, const config::Config& cfg) {
@@ -146,7 +150,7 @@ std::string ContainerLifecycle::createInfra(const PodRecord& pod, const config::
 }
 
 std::string ContainerLifecycle::createIn(const PodRecord& pod, const rt::ContainerConfig& config, bool infra,
-                                         const config::Config& cfg) {
+                                         const config::Config& cfg, ObjectLock* podLock) {
   const auto image = images_.lookup(config.image().image(), *config_.registries(cfg));
   if (!image) throw Error::notFound("image \"" + config.image().image() + "\" not found; pull it first");
 
@@ -165,6 +169,7 @@ std::string ContainerLifecycle::createIn(const PodRecord& pod, const rt::Contain
 
   auto lock = state_.containerLock(record.id);
   state_.addContainer(record, pod);
+  if (podLock) podLock->unlock();
   try {
     build(record, pod, *image, cfg);
     record.complete = true;

@@ -71,8 +71,9 @@ class ContainerLifecycle {
  private:
   ContainerRecord mustFind(const std::string& idOrPrefix) const;
   bool waitForExit(ContainerRecord& record, std::chrono::milliseconds limit);
+  // `podLock`, when given, is released as soon as the container's record is in.
   std::string createIn(const PodRecord& pod, const runtime::v1::ContainerConfig& config, bool infra,
-                       const config::Config& cfg);
+                       const config::Config& cfg, ObjectLock* podLock = nullptr);
   void build(ContainerRecord& record, const PodRecord& pod, const storage::ImageRecord& image,
              const config::Config& cfg);
 

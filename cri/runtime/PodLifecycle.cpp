@@ -163,22 +163,24 @@ void PodLifecycle::discard(const PodRecord& pod) {
   if (ec) throw Error::internal("remove the directory of pod " + pod.id + ": " + ec.message());
 }
 
+// The pod lock is held only to change the pod's record and to release what
+// the pod holds on the node; each container is stopped or removed under its
+// own lock, so a container's grace period holds up nothing else. Marking the
+// pod NotReady first refuses new containers (CreateContainer checks under
+// the pod lock), and every container admitted before is found here.
 void PodLifecycle::stop(const std::string& idOrPrefix) {
   const auto found = state_.pod(idOrPrefix);
   if (!found) {
     log::debug("StopPodSandbox: pod ", idOrPrefix, " is already gone");
     return;
   }
+  if (!markNotReady(found->id)) return;
+  forEachContainer(found->id, [&](const std::string& id) { containers_.stopForPod(id); });
   auto lock = state_.podLock(found->id);
-  auto pod = state_.pod(found->id);
-  if (!pod) return;
-  for (const auto& ctr : state_.containersOfPod(pod->id)) containers_.stopForPod(ctr.id);
+  const auto pod = state_.pod(found->id);
+  if (!pod) return;  // removed meanwhile
   releaseNodeResources(*pod);
-  if (pod->state != PodState::NotReady) {
-    pod->state = PodState::NotReady;
-    state_.savePod(*pod);
-    log::info("pod ", pod->id, " stopped");
-  }
+  log::info("pod ", pod->id, " stopped");
 }
 
 void PodLifecycle::remove(const std::string& idOrPrefix) {
@@ -187,14 +189,40 @@ void PodLifecycle::remove(const std::string& idOrPrefix) {
     log::debug("RemovePodSandbox: pod ", idOrPrefix, " is already gone");
     return;
   }
-  auto lock = state_.podLock(found->id);
-  auto pod = state_.pod(found->id);
-  if (!pod) return;
+  if (!markNotReady(found->id)) return;
   // CRI: running containers are forcibly removed with the pod.
-  for (const auto& ctr : state_.containersOfPod(pod->id)) containers_.remove(ctr.id);
+  forEachContainer(found->id, [&](const std::string& id) { containers_.remove(id); });
+  auto lock = state_.podLock(found->id);
+  const auto pod = state_.pod(found->id);
+  if (!pod) return;  // removed meanwhile
   releaseNodeResources(*pod);
   discard(*pod);
   log::info("pod ", pod->id, " removed");
+}
+
+bool PodLifecycle::markNotReady(const std::string& id) {
+  auto lock = state_.podLock(id);
+  auto pod = state_.pod(id);
+  if (!pod) return false;
+  if (pod->state != PodState::NotReady) {
+    pod->state = PodState::NotReady;
+    state_.savePod(*pod);
+  }
+  return true;
+}
+
+void PodLifecycle::forEachContainer(const std::string& podId, const std::function<void(const std::string&)>& act) {
+  for (const auto& ctr : state_.containersOfPod(podId)) {
+    // Still being created: its create holds its lock. Once that is free the
+    // container is complete, or gone if its creation failed.
+    if (!ctr.complete) (void)state_.containerLock(ctr.id);
+    if (!state_.container(ctr.id)) continue;
+    try {
+      act(ctr.id);
+    } catch (const Error& e) {
+      if (e.code() != StatusCode::NotFound) throw;  // removed meanwhile: nothing left to do
+    }
+  }
 }
 
 }  // namespace crix::cri

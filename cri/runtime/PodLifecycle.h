@@ -5,6 +5,7 @@
 // record; setting it up is all or nothing.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "cri/LiveConfig.h"
@@ -43,6 +44,12 @@ class PodLifecycle {
   void discard(const PodRecord& pod);
 
  private:
+  // NotReady under the pod lock; false when the pod is gone.
+  bool markNotReady(const std::string& id);
+  // Runs `act` on each of the pod's containers, with no pod lock held; a
+  // container being created is waited for first.
+  void forEachContainer(const std::string& podId, const std::function<void(const std::string&)>& act);
+
   void setUp(PodRecord& pod, const config::Config& cfg, const PodNetworkArgs& networkArgs);
 
   const LiveConfig& config_;

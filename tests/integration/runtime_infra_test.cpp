@@ -46,6 +46,14 @@ TEST_CASE("an infra container holds the pod's PID namespace and goes with the po
   for (int i = 0; i < 200 && env.podStatus(pod).state() == v1::SANDBOX_READY; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   CHECK(env.podStatus(pod).state() == v1::SANDBOX_NOTREADY);
+  // Pod stats agree: a pod that is not ready is not listed.
+  {
+    v1::ListPodSandboxStatsResponse stats;
+    const auto listed =
+        env.daemon().runtimeClient()->ListPodSandboxStats(deadlineContext().get(), v1::ListPodSandboxStatsRequest(), &stats);
+    REQUIRE_MESSAGE(listed.ok(), listed.error_message());
+    for (const auto& s : stats.stats()) CHECK(s.attributes().id() != pod);
+  }
 
   REQUIRE(env.stopPod(pod).ok());
   CHECK(env.runcStatus(infra) != "running");
