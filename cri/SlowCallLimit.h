@@ -1,5 +1,5 @@
-// A bound on RPCs that can take seconds (ExecSync, pulls, creates, stops,
-// removes):
+// A bound on RPCs that can take seconds (pod run/stop/remove, container
+// create/start/stop/remove, resource updates, ExecSync, pulls and loads):
 // beyond it they are refused with RESOURCE_EXHAUSTED at once. The gRPC
 // thread quota (crio.api grpc_max_threads) bounds all calls; this keeps a
 // share of those threads for the quick ones (Version, List, Status), so that

@@ -211,7 +211,7 @@ void ContainerLifecycle::build(ContainerRecord& record, const PodRecord& pod, co
     if (!target || target->podId != pod.id)
       throw Error::notFound("PID namespace target container \"" + nsOptions.target_id() +
                             "\" not found in pod " + pod.id);
-    refresh(*target);
+    observe(*target);  // its lock is not ours to take here: look, do not record
     if (target->state != ContainerState::Running && target->state != ContainerState::Created)
       throw Error::failedPrecondition("PID namespace target container " + target->id + " is not running");
     ctx.targetPidNamespacePath = "/proc/" + std::to_string(target->pid) + "/ns/pid";
@@ -509,10 +509,13 @@ void ContainerLifecycle::updateResources(const std::string& idOrPrefix,
   const auto linux = oci::resourcesSection(*cfg, cfg->runtimeHandler(runtimeInfo.name), resources,
                                            oci::HostFacts::current());
   oci::OciRuntime(runtimeInfo).update(record.id, linux);
-  auto updated = record;
-  *updated.config.mutable_linux()->mutable_resources() = resources;
+  // The record as it is now: the container may have exited during the
+  // update, and that must not be written back as running.
   auto lock = state_.containerLock(record.id);
-  if (state_.container(record.id)) state_.saveContainer(updated);
+  auto updated = state_.container(record.id);
+  if (!updated) return;
+  *updated->config.mutable_linux()->mutable_resources() = resources;
+  state_.saveContainer(*updated);
 }
 
 }  // namespace crix::cri

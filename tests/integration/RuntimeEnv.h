@@ -39,8 +39,8 @@ struct TestImageArchives {
 };
 const TestImageArchives& testImageArchives();
 
-// True when runc, busybox-static and python3 are here; otherwise the caller
-// skips with a message.
+// True when runc, busybox-static and python3 are here; otherwise the test
+// fails (FAIL_CHECK naming what is missing) and the caller returns.
 bool runtimeToolsPresent();
 
 class RuntimeEnv {
