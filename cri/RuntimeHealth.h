@@ -1,6 +1,6 @@
 // Whether this node can run containers now, for the RuntimeReady condition
-// of Status: the configured runtime and crix-conmon can be found and run,
-// and storage can be written. Looked at afresh on every call, so that fixing
+// of Status: the default runtime handler's runtime and crix-conmon exist and
+// are executable, and the storage root and runroot can be written. Looked at afresh on every call, so that fixing
 // the node (installing runc) shows without a restart.
 #pragma once
 

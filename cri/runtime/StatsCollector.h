@@ -17,8 +17,8 @@ class StatsCollector {
       : images_(images), imageFsMountpoint_(std::move(imageFsMountpoint)) {}
 
   void fillContainer(const ContainerRecord& ctr, runtime::v1::ContainerStats* out) const;
-  // A pod has no cgroup of its own in crix (no infra container): its figures
-  // are its running containers' summed.
+  // A pod's figures are its running containers' summed, not a pod cgroup's;
+  // an infra container (drop_infra_ctr = false) is not among `containers`.
   void fillPod(const PodRecord& pod, const std::vector<ContainerRecord>& containers,
                runtime::v1::PodSandboxStats* out) const;
 
