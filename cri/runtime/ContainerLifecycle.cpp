@@ -167,7 +167,7 @@ std::string ContainerLifecycle::createIn(const PodRecord& pod, const rt::Contain
   record.state = ContainerState::Created;
   record.complete = false;
 
-  auto lock = state_.containerLock(record.id);
+  auto lock = state_.newContainerLock(record.id);
   state_.addContainer(record, pod);
   if (podLock) podLock->unlock();
   try {

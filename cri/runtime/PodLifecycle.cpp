@@ -53,7 +53,7 @@ std::string PodLifecycle::run(const rt::RunPodSandboxRequest& request) {
   pod.state = PodState::NotReady;
   pod.complete = false;
 
-  auto lock = state_.podLock(pod.id);
+  auto lock = state_.newPodLock(pod.id);
   state_.addPod(pod);
   try {
     setUp(pod, *cfg, networkArgs);

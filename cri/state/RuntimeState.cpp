@@ -77,8 +77,10 @@ void RuntimeState::addPod(const PodRecord& record) {
   const std::string key = record.nameKey();
   {
     std::lock_guard lock(mutex_);
-    if (auto it = podNames_.find(key); it != podNames_.end())
+    if (auto it = podNames_.find(key); it != podNames_.end()) {
+      podLocks_.erase(record.id);
       throw Error::alreadyExists("pod sandbox name \"" + key + "\" is already reserved for pod " + it->second);
+    }
     podNames_[key] = record.id;
     pods_[record.id] = record;
   }
@@ -89,6 +91,7 @@ void RuntimeState::addPod(const PodRecord& record) {
     std::lock_guard lock(mutex_);
     podNames_.erase(key);
     pods_.erase(record.id);
+    podLocks_.erase(record.id);
     throw;
   }
 }
@@ -148,9 +151,11 @@ void RuntimeState::addContainer(const ContainerRecord& record, const PodRecord& 
   const std::string key = record.nameKey(pod);
   {
     std::lock_guard lock(mutex_);
-    if (auto it = containerNames_.find(key); it != containerNames_.end())
+    if (auto it = containerNames_.find(key); it != containerNames_.end()) {
+      containerLocks_.erase(record.id);
       throw Error::alreadyExists("container name \"" + key + "\" is already reserved for container " +
                                  it->second);
+    }
     containerNames_[key] = record.id;
     containerNameOf_[record.id] = key;
     containers_[record.id] = record;
@@ -163,6 +168,7 @@ void RuntimeState::addContainer(const ContainerRecord& record, const PodRecord& 
     containerNames_.erase(key);
     containerNameOf_.erase(record.id);
     containers_.erase(record.id);
+    containerLocks_.erase(record.id);
     throw;
   }
 }
@@ -211,22 +217,32 @@ ObjectLock::ObjectLock(std::shared_ptr<std::mutex> mutex, bool wait)
     : mutex_(std::move(mutex)),
       lock_(wait ? std::unique_lock<std::mutex>(*mutex_) : std::unique_lock<std::mutex>(*mutex_, std::try_to_lock)) {}
 
-std::shared_ptr<std::mutex> RuntimeState::objectMutex(std::map<std::string, std::shared_ptr<std::mutex>>& locks,
+template <class Records>
+std::shared_ptr<std::mutex> RuntimeState::objectMutex(ObjectMutexes& locks, const Records* records,
                                                       const std::string& id) {
   std::lock_guard lock(mutex_);
-  auto& slot = locks[id];
-  if (!slot) slot = std::make_shared<std::mutex>();
-  return slot;
+  if (auto it = locks.find(id); it != locks.end()) return it->second;
+  auto fresh = std::make_shared<std::mutex>();
+  if (!records || records->count(id)) locks.emplace(id, fresh);
+  return fresh;
 }
 
-ObjectLock RuntimeState::podLock(const std::string& id) { return ObjectLock(objectMutex(podLocks_, id), true); }
+ObjectLock RuntimeState::podLock(const std::string& id) { return ObjectLock(objectMutex(podLocks_, &pods_, id), true); }
 
 ObjectLock RuntimeState::containerLock(const std::string& id) {
-  return ObjectLock(objectMutex(containerLocks_, id), true);
+  return ObjectLock(objectMutex(containerLocks_, &containers_, id), true);
 }
 
 ObjectLock RuntimeState::tryContainerLock(const std::string& id) {
-  return ObjectLock(objectMutex(containerLocks_, id), false);
+  return ObjectLock(objectMutex(containerLocks_, &containers_, id), false);
+}
+
+ObjectLock RuntimeState::newPodLock(const std::string& id) {
+  return ObjectLock(objectMutex(podLocks_, static_cast<const decltype(pods_)*>(nullptr), id), true);
+}
+
+ObjectLock RuntimeState::newContainerLock(const std::string& id) {
+  return ObjectLock(objectMutex(containerLocks_, static_cast<const decltype(containers_)*>(nullptr), id), true);
 }
 
 }  // namespace crix::cri

@@ -72,10 +72,18 @@ class RuntimeState {
 
   // Serializes changes to one pod or one container. Never hold two of the
   // same kind at once; a pod lock may be held while taking container locks.
+  // An ID that names no object (one forgotten since the caller found it)
+  // gets a lock of its own that is not kept: the caller finds no record
+  // under it, and nothing stays behind for IDs that are gone.
   ObjectLock podLock(const std::string& id);
   ObjectLock containerLock(const std::string& id);
   // Not owned when someone else holds it: readers then look without writing.
   ObjectLock tryContainerLock(const std::string& id);
+  // For the creator, before addPod()/addContainer(): the new object's lock,
+  // kept from now on, so the creator holds it before anyone can see the
+  // object. A failed add drops it.
+  ObjectLock newPodLock(const std::string& id);
+  ObjectLock newContainerLock(const std::string& id);
 
  private:
   template <class Record>
@@ -89,12 +97,15 @@ class RuntimeState {
   std::map<std::string, std::string> podNames_;        // name key -> id
   std::map<std::string, std::string> containerNames_;  // name key -> id
   std::map<std::string, std::string> containerNameOf_; // id -> name key
-  std::shared_ptr<std::mutex> objectMutex(std::map<std::string, std::shared_ptr<std::mutex>>& locks,
-                                          const std::string& id);
+  using ObjectMutexes = std::map<std::string, std::shared_ptr<std::mutex>>;
+  // The mutex of `id`. A new one is kept when `records` has the object, or
+  // always when `records` is null (the creator's call).
+  template <class Records>
+  std::shared_ptr<std::mutex> objectMutex(ObjectMutexes& locks, const Records* records, const std::string& id);
 
   // id -> that object's lock; dropped when the object is forgotten.
-  std::map<std::string, std::shared_ptr<std::mutex>> podLocks_;
-  std::map<std::string, std::shared_ptr<std::mutex>> containerLocks_;
+  ObjectMutexes podLocks_;
+  ObjectMutexes containerLocks_;
 };
 
 }  // namespace crix::cri

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "core/Error.h"
 #include "cri/state/RuntimeState.h"
@@ -153,6 +154,45 @@ TEST_SUITE("cri state") {
     CHECK(state.readPodRecords(&damaged).size() == 1);
     REQUIRE(damaged.size() == 1);
     CHECK(damaged[0] == "broken");
+  }
+
+  // tryContainerLock from another thread tells whether two lock calls share
+  // one mutex.
+  TEST_CASE("a container's lock is its own from creation to forgetting, and a gone ID keeps none") {
+    test::TempDir dir;
+    RuntimeState state{StateLayout(dir.path())};
+    const auto pod = makePod("pod1", "web");
+    state.addPod(pod);
+    const auto heldElsewhere = [&](const std::string& id) {
+      bool owned = false;
+      std::thread([&] { owned = state.tryContainerLock(id).owns_lock(); }).join();
+      return !owned;
+    };
+    {
+      // The creator holds it before the record is in, and others see that.
+      auto creating = state.newContainerLock("ctr1");
+      state.addContainer(makeContainer("ctr1", "pod1", "nginx"), pod);
+      CHECK(heldElsewhere("ctr1"));
+    }
+    CHECK_FALSE(heldElsewhere("ctr1"));
+    {
+      auto held = state.containerLock("ctr1");
+      CHECK(heldElsewhere("ctr1"));
+    }
+    state.forgetContainer("ctr1");
+    {
+      // Forgotten: a late caller's lock is a lone one (it finds no record
+      // under it), so nothing is kept for the ID.
+      auto late = state.containerLock("ctr1");
+      CHECK_FALSE(heldElsewhere("ctr1"));
+    }
+    {
+      // A failed add drops the creator's lock with the name reservation.
+      state.addContainer(makeContainer("ctr2", "pod1", "nginx"), pod);
+      auto creating = state.newContainerLock("ctr3");
+      CHECK_THROWS(state.addContainer(makeContainer("ctr3", "pod1", "nginx"), pod));
+      CHECK_FALSE(heldElsewhere("ctr3"));
+    }
   }
 }
 
