@@ -220,7 +220,7 @@ void ContainerLayers::unmount(const std::string& containerId) {
 
 void ContainerLayers::remove(const std::string& containerId) {
   const std::string dir = containerDir(containerId);
-  std::string doomed = dir_ + "/" + kRemovingPrefix + containerId + "-XXXXXX";
+  std::string doomed;
   {
     std::lock_guard lock(mutex_);
     if (!fs::exists(fs::symlink_status(dir))) {
@@ -228,16 +228,11 @@ void ContainerLayers::remove(const std::string& containerId) {
       return;
     }
     unmountOverlay(dir + "/merged");
-    // Out of list() and layersInUse() in one step (rename onto an empty
-    // directory replaces it); the slow deletion of a big writable layer then
-    // runs without holding up other containers. A crash during it leaves a
-    // .removing- directory that the next start finishes off.
-    if (!::mkdtemp(doomed.data())) throw Error::fromErrno("create directory in " + dir_, errno);
-    if (::rename(dir.c_str(), doomed.c_str()) != 0) {
-      const int err = errno;
-      ::rmdir(doomed.c_str());
-      throw Error::fromErrno("rename " + dir + " to " + doomed, err);
-    }
+    // Out of list() and layersInUse() in one step; the slow deletion of a
+    // big writable layer then runs without holding up other containers. A
+    // crash during it leaves a .removing- directory that the next start
+    // finishes off.
+    doomed = layer::moveAside(dir, dir_ + "/" + kRemovingPrefix + containerId + "-");
   }
   removeTreeUnmounted(doomed);
   log::info("removed root filesystem of container ", containerId);

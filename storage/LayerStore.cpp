@@ -2,10 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <unistd.h>
-
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 
 #include "core/Error.h"
@@ -148,14 +144,7 @@ std::optional<std::string> LayerStore::detach(const std::string& chainId) {
   if (!fs::exists(fs::symlink_status(tree))) return std::nullopt;
   // A name recover() treats as an orphan tree (no record beside it), so a
   // crash during the deletion is finished at the next start.
-  std::string doomed = dir_ + "/.removing-" + hexOf(chainId) + "-XXXXXX";
-  if (!::mkdtemp(doomed.data())) throw Error::fromErrno("create directory in " + dir_, errno);
-  if (::rename(tree.c_str(), doomed.c_str()) != 0) {
-    const int err = errno;
-    ::rmdir(doomed.c_str());
-    throw Error::fromErrno("rename " + tree + " to " + doomed, err);
-  }
-  return doomed;
+  return layer::moveAside(tree, dir_ + "/.removing-" + hexOf(chainId) + "-");
 }
 
 void LayerStore::remove(const std::string& chainId) {

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "core/Error.h"
@@ -117,6 +119,17 @@ void removeTree(const std::string& path) {
   }
   const UniqueFd parentGuard(parentFd);
   removeNode(parentFd, name, trimmed);
+}
+
+std::string moveAside(const std::string& path, const std::string& doomedPrefix) {
+  std::string doomed = doomedPrefix + "XXXXXX";
+  if (!::mkdtemp(doomed.data())) throw Error::fromErrno("create directory " + doomed, errno);
+  if (::rename(path.c_str(), doomed.c_str()) != 0) {
+    const int err = errno;
+    ::rmdir(doomed.c_str());
+    throw Error::fromErrno("rename " + path + " to " + doomed, err);
+  }
+  return doomed;
 }
 
 }  // namespace crix::layer

@@ -18,4 +18,10 @@ void removeTreeAt(int parentFd, const std::string& name);
 // Same for a path; its last component is not followed if it is a symlink.
 void removeTree(const std::string& path);
 
+// Renames the directory `path` to a fresh `<doomedPrefix>XXXXXX` (mkdtemp's
+// template; renaming onto the new empty directory replaces it) and returns
+// that name: the tree leaves its owner's sight in one step, and the slow
+// removeTree() can run later, outside any lock. Throws crix::Error.
+std::string moveAside(const std::string& path, const std::string& doomedPrefix);
+
 }  // namespace crix::layer
