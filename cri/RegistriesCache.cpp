@@ -30,7 +30,7 @@ RegistriesCache::Source RegistriesCache::sourceOf(const config::Config& cfg) {
   source.files.push_back(stampOf(cfg.image.registries_conf));
   // The directory's own stamp changes when a drop-in is added or removed;
   // each drop-in's, when it is edited in place.
-  const std::string dropInDir = cfg.image.registries_conf + ".d";
+  const std::string dropInDir = registry::RegistriesConf::dropInDirOf(cfg.image.registries_conf);
   source.files.push_back(stampOf(dropInDir));
   std::error_code ec;
   std::vector<std::string> dropIns;

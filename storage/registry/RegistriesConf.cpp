@@ -48,8 +48,10 @@ void RegistriesConf::applyDropIn(std::string_view toml, const std::string& origi
 }
 
 RegistriesConf RegistriesConf::load(const fs::path& file) {
-  return load(file, fs::path(file.string() + ".d"));
+  return load(file, dropInDirOf(file));
 }
+
+fs::path RegistriesConf::dropInDirOf(const fs::path& file) { return fs::path(file.string() + ".d"); }
 
 RegistriesConf RegistriesConf::load(const fs::path& file, const fs::path& dropInDir) {
   RegistriesConf conf;

@@ -49,6 +49,8 @@ class RegistriesConf {
   static RegistriesConf load(const std::filesystem::path& file, const std::filesystem::path& dropInDir);
   // Same with the drop-in directory next to the file: registries.conf.d.
   static RegistriesConf load(const std::filesystem::path& file);
+  // That directory: `file` with ".d" appended.
+  static std::filesystem::path dropInDirOf(const std::filesystem::path& file);
   // A single document; `origin` names it in error messages.
   static RegistriesConf parse(std::string_view toml, const std::string& origin = "registries.conf");
 
