@@ -16,6 +16,7 @@
 #include "cri/api/Cri.h"
 #include "tests/support/CniTestNetwork.h"
 #include "tests/support/DaemonProcess.h"
+#include "tests/support/ProcStatus.h"
 #include "tests/support/Subprocess.h"
 #include "tests/support/TempDir.h"
 #include "tests/support/TestImages.h"
@@ -49,13 +50,7 @@ void check(const grpc::Status& status, const char* what) {
   if (!status.ok()) throw std::runtime_error(std::string(what) + " failed: " + status.error_message());
 }
 
-long rssKiB(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.starts_with("VmRSS:")) return std::stol(line.substr(6));
-  return -1;
-}
+long rssKiB(pid_t pid) { return crix::test::procStatusValue(pid, "VmRSS"); }
 
 // crix-conmon processes whose command line names this daemon's runroot.
 std::vector<pid_t> monitorsOf(const std::string& runroot) {

@@ -6,13 +6,13 @@
 
 #include <atomic>
 #include <chrono>
-#include <fstream>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "tests/integration/RuntimeEnv.h"
+#include "tests/support/ProcStatus.h"
 
 using namespace crix::test;
 using Clock = std::chrono::steady_clock;
@@ -24,12 +24,15 @@ double secondsSince(Clock::time_point start) {
 }
 
 // The daemon's thread count, from /proc.
-int threadsOf(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("Threads:", 0) == 0) return std::stoi(line.substr(8));
-  return -1;
+int threadsOf(pid_t pid) { return static_cast<int>(crix::test::procStatusValue(pid, "Threads")); }
+
+// A running shell that ignores SIGTERM, once its trap is set.
+std::string runStubborn(RuntimeEnv& env, const std::string& podId, const v1::PodSandboxConfig& podConfig) {
+  const auto id = env.runContainer(
+      podId, RuntimeEnv::containerConfig("stubborn", {"sh", "-c", "trap '' TERM; echo trapped; while true; do sleep 1; done"}),
+      podConfig);
+  REQUIRE(RuntimeEnv::waitForFile(env.containerStatus(id).log_path(), "trapped"));
+  return id;
 }
 
 }  // namespace
@@ -41,12 +44,7 @@ TEST_CASE("a stop waiting out a 120 s grace period holds up neither its pod nor 
   RuntimeEnv env;
   const auto podConfig = env.podConfig("long-stop");
   const auto podId = env.runPod(podConfig);
-  // The shell ignores SIGTERM and says so once the trap is set.
-  const auto stubborn = env.runContainer(
-      podId,
-      RuntimeEnv::containerConfig("stubborn", {"sh", "-c", "trap '' TERM; echo trapped; while true; do sleep 1; done"}),
-      podConfig);
-  REQUIRE(RuntimeEnv::waitForFile(env.containerStatus(stubborn).log_path(), "trapped"));
+  const auto stubborn = runStubborn(env, podId, podConfig);
 
   const auto stopStarted = Clock::now();
   std::atomic<bool> stopReturned{false};
@@ -110,10 +108,7 @@ TEST_CASE("RemoveContainer of a container whose stop is waiting forces the stop"
   RuntimeEnv env;
   const auto podConfig = env.podConfig("forced");
   const auto podId = env.runPod(podConfig);
-  const auto stubborn = env.runContainer(
-      podId, RuntimeEnv::containerConfig("stubborn", {"sh", "-c", "trap '' TERM; echo trapped; while true; do sleep 1; done"}),
-      podConfig);
-  REQUIRE(RuntimeEnv::waitForFile(env.containerStatus(stubborn).log_path(), "trapped"));
+  const auto stubborn = runStubborn(env, podId, podConfig);
   grpc::Status stopStatus;
   std::thread stopper([&] { stopStatus = env.stopContainer(stubborn, 120); });
   std::this_thread::sleep_for(std::chrono::seconds(1));
