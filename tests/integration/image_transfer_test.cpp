@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <future>
+#include <memory>
 #include <thread>
 
 #include "tests/support/DaemonProcess.h"
@@ -35,6 +36,20 @@ std::vector<v1::Image> listImages(const DaemonProcess& daemon) {
   v1::ListImagesResponse resp;
   REQUIRE(daemon.imageClient()->ListImages(deadlineContext().get(), {}, &resp).ok());
   return {resp.images().begin(), resp.images().end()};
+}
+
+// Pushes `recipe` as <registry>/<repoTag> and starts a daemon whose
+// registries.conf reaches that registry.
+std::unique_ptr<DaemonProcess> pushAndStartDaemon(const TempDir& dir, const TestRegistry& registry,
+                                                  const nlohmann::json& recipe, const std::string& repoTag) {
+  buildImage(recipe, dir / "layout");
+  pushImage(dir / "layout", recipe.value("tag", "latest"), registry.hostPort() + "/" + repoTag);
+  writeFile(dir / "registries.conf",
+            "[[registry]]\nlocation = \"" + registry.hostPort() + "\"\ninsecure = true\n");
+  auto daemon =
+      std::make_unique<DaemonProcess>("[crio.image]\nregistries_conf = \"" + (dir / "registries.conf") + "\"\n");
+  daemon->start();
+  return daemon;
 }
 
 bool toolsPresent() {
@@ -129,12 +144,8 @@ TEST_CASE("a pull reports progress and ends with the image ID") {
   TestRegistry registry(dir.path() + "/registry");
   auto recipe = busyboxRecipe("1");
   recipe["layers"].push_back({{"compression", "gzip"}, {"entries", {{{"path", "x.txt"}, {"content", "x"}}}}});
-  buildImage(recipe, dir / "layout");
-  pushImage(dir / "layout", "1", registry.hostPort() + "/library/progress:1");
-  writeFile(dir / "registries.conf",
-            "[[registry]]\nlocation = \"" + registry.hostPort() + "\"\ninsecure = true\n");
-  DaemonProcess daemon("[crio.image]\nregistries_conf = \"" + (dir / "registries.conf") + "\"\n");
-  daemon.start();
+  const auto started = pushAndStartDaemon(dir, registry, recipe, "library/progress:1");
+  DaemonProcess& daemon = *started;
 
   v1::PullImageRequest req;
   req.mutable_image()->set_image(registry.hostPort() + "/library/progress:1");
@@ -166,12 +177,8 @@ TEST_CASE("a pull whose client goes away does not fail another pull waiting on t
   auto recipe = busyboxRecipe("1");
   recipe["layers"].push_back(
       {{"compression", "none"}, {"entries", {{{"path", "noise"}, {"from", (dir / "noise")}}}}});
-  buildImage(recipe, dir / "layout");
-  pushImage(dir / "layout", "1", registry.hostPort() + "/library/big:1");
-  writeFile(dir / "registries.conf",
-            "[[registry]]\nlocation = \"" + registry.hostPort() + "\"\ninsecure = true\n");
-  DaemonProcess daemon("[crio.image]\nregistries_conf = \"" + (dir / "registries.conf") + "\"\n");
-  daemon.start();
+  const auto started = pushAndStartDaemon(dir, registry, recipe, "library/big:1");
+  DaemonProcess& daemon = *started;
   const std::string image = registry.hostPort() + "/library/big:1";
 
   // The leader: a crixctl-style pull whose client cancels once bytes flow.
