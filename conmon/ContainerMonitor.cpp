@@ -64,7 +64,7 @@ class ContainerMonitor final : public OutputSink, public ControlListener {
     attach_.broadcast(stream, data, size);
   }
   void onResize(unsigned rows, unsigned columns) override;
-  void onReopenLog() override { log_.reopen(); }
+  int onReopenLog() override { return log_.reopen(); }
 
   const Options& o_;
   SyncChannel& sync_;

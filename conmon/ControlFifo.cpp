@@ -52,6 +52,26 @@ ControlFifo::~ControlFifo() {
   ::unlink(path_.c_str());
 }
 
+// The daemon holds the ack FIFO open for reading until it has its answer or
+// gives up; a daemon that gave up has removed it, and then nobody is told.
+// Never blocks: the line is far shorter than PIPE_BUF.
+void ControlFifo::acknowledge(long long token, int error) const {
+  if (token < 0) {
+    diag::warn("ignoring a negative acknowledgement token");
+    return;
+  }
+  const std::string tokenText = std::to_string(token);
+  const std::string ack = path_ + ".ack-" + tokenText;
+  UniqueFd fd(::open(ack.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
+  if (!fd) {
+    diag::warn("cannot acknowledge request ", tokenText, " on ", ack, ": ", diag::errnoText(errno));
+    return;
+  }
+  const std::string line = std::to_string(error) + "\n";
+  if (::write(fd.get(), line.data(), line.size()) != static_cast<ssize_t>(line.size()))
+    diag::warn("cannot acknowledge request ", tokenText, " on ", ack, ": ", diag::errnoText(errno));
+}
+
 void ControlFifo::onReady(uint32_t) {
   char buf[256];
   const ssize_t n = ::read(reader_.get(), buf, sizeof buf);
@@ -83,9 +103,11 @@ void ControlFifo::handleLine(std::string_view line) {
       }
       listener_.onResize(static_cast<unsigned>(fields[1]), static_cast<unsigned>(fields[2]));
       return;
-    case kReopenLog:
-      listener_.onReopenLog();
+    case kReopenLog: {
+      const int error = listener_.onReopenLog();
+      if (fields[1] != 0) acknowledge(fields[1], error);
       return;
+    }
     case kKill:
       listener_.onKill();
       return;

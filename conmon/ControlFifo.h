@@ -1,6 +1,8 @@
 // The control FIFO the daemon writes requests to, one line each, as conmon's:
 //   "1 <rows> <columns>\n"  resize the container's terminal
-//   "2 0 0\n"               reopen the log file (after the daemon renamed it)
+//   "2 TOKEN 0\n"           reopen the log file (after the daemon renamed it);
+//                          a nonzero TOKEN asks for an acknowledgement on the
+//                          FIFO "<ctl-fifo>.ack-TOKEN" the daemon made
 //   "3 0 0\n"               exec mode: kill the exec's processes (crix's own)
 #pragma once
 
@@ -14,7 +16,8 @@ namespace crix::conmon {
 class ControlListener {
  public:
   virtual void onResize(unsigned rows, unsigned columns) = 0;
-  virtual void onReopenLog() = 0;
+  // 0 once the log is open again, else the errno of the failure.
+  virtual int onReopenLog() = 0;
   // Only a streaming exec has something to kill; a container is stopped
   // with the runtime's kill.
   virtual void onKill();
@@ -34,6 +37,7 @@ class ControlFifo final : public Watcher {
  private:
   void onReady(uint32_t events) override;
   void handleLine(std::string_view line);
+  void acknowledge(long long token, int error) const;
 
   EventLoop& loop_;
   std::string path_;

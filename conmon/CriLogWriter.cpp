@@ -116,15 +116,17 @@ void CriLogWriter::truncate() {
   size_ = 0;
 }
 
-void CriLogWriter::reopen() {
+int CriLogWriter::reopen() {
   UniqueFd fresh = openLog(path_, O_APPEND);
   if (!fresh) {
-    diag::warn("cannot reopen the container log ", path_, ": ", diag::errnoText(errno));
-    return;
+    const int err = errno;
+    diag::warn("cannot reopen the container log ", path_, ": ", diag::errnoText(err));
+    return err;
   }
   fd_ = std::move(fresh);
   size_ = fileSize(fd_.get());
   diag::info("reopened the container log ", path_);
+  return 0;
 }
 
 void CriLogWriter::sync() {

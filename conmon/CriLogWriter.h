@@ -25,8 +25,9 @@ class CriLogWriter {
 
   void write(Stream stream, const char* data, size_t size);
   // A new file at the path (ReopenContainerLog: the daemon has moved the old
-  // one away). Keeps the old file when the new one cannot be opened.
-  void reopen();
+  // one away). Keeps the old file when the new one cannot be opened, and
+  // returns that errno; 0 when the new file is open.
+  int reopen();
   void sync();
 
  private:

@@ -85,7 +85,7 @@ class ExecSession final : public OutputSink, public ControlListener {
   bool outputOpen() const { return (stdout_ && stdout_->open()) || (stderr_ && stderr_->open()); }
   void onOutput(Stream stream, char* data, size_t size) override;
   void onResize(unsigned rows, unsigned columns) override;
-  void onReopenLog() override {}
+  int onReopenLog() override { return 0; }  // no log of its own
   void onKill() override;
 
   const Options& o_;

@@ -155,6 +155,8 @@ grpc::Status RuntimeServiceImpl::PodSandboxStatus(grpc::ServerContext*, const v1
           {"shmPath", pod.shmPath},
           {"network", pod.network},
           {"ips", pod.ips},
+          // "stopping" or "removing" while a slow step runs on it; "" when none.
+          {"activity", activityName(parts_.state.podActivity(pod.id))},
       };
       (*response->mutable_info())["info"] = info.dump();
     }
@@ -233,6 +235,8 @@ grpc::Status RuntimeServiceImpl::ContainerStatus(grpc::ServerContext*, const v1:
           {"runtimeHandler", ctr.runtimeHandler},
           {"cgroupsPath", ctr.cgroupsPath},
           {"stopSignal", ctr.stopSignal},
+          // "starting", "stopping" or "removing" while a slow step runs on it.
+          {"activity", activityName(parts_.state.containerActivity(ctr.id))},
       };
       try {
         info["runtimeSpec"] =

@@ -120,9 +120,9 @@ std::string ContainerLifecycle::create(const rt::CreateContainerRequest& request
     throw Error::failedPrecondition("pod sandbox " + pod->id + " is not ready (it was stopped)");
 
   // The pod lock only admits the container: createIn releases it once the
-  // record is in (state "creating": incomplete, its own lock held), so other
-  // creates in the pod run beside this one, and a StopPodSandbox that comes
-  // meanwhile finds the container and waits for its lock.
+  // record is in (incomplete, activity "creating"), so other creates in the
+  // pod run beside this one, and a StopPodSandbox that comes meanwhile finds
+  // the container and waits for its creation to end.
   return createIn(*pod, config, false, *cfg, &podLock);
 }
 
@@ -167,12 +167,16 @@ std::string ContainerLifecycle::createIn(const PodRecord& pod, const rt::Contain
   record.state = ContainerState::Created;
   record.complete = false;
 
-  auto lock = state_.newContainerLock(record.id);
+  // No lock is held while the container is built: nobody else writes an
+  // incomplete record (readers do not see it), and those that must wait for
+  // it (a StopPodSandbox, a RemoveContainer) wait for the claim.
+  auto claim = state_.claimContainer(record.id, Activity::Creating);
   state_.addContainer(record, pod);
   if (podLock) podLock->unlock();
   try {
     build(record, pod, *image, cfg);
     record.complete = true;
+    auto lock = state_.containerLock(record.id);
     state_.saveContainer(record);
   } catch (const std::exception& e) {
     log::warn("container ", record.id, " (", record.nameKey(pod), ") failed to be created; undoing: ", e.what());
@@ -250,23 +254,30 @@ void ContainerLifecycle::build(ContainerRecord& record, const PodRecord& pod, co
   record.pid = oci::startMonitor(start).containerPid;
 }
 
+// `runc start` runs under the "starting" claim only: an exit the watcher
+// reports meanwhile is recorded at once, and kept.
 void ContainerLifecycle::start(const std::string& idOrPrefix) {
   const auto found = mustFind(idOrPrefix);
-  auto lock = state_.containerLock(found.id);
-  auto record = mustFind(found.id);
-  refresh(record);
+  auto claim = state_.claimContainer(found.id, Activity::Starting);
+  ContainerRecord record;
+  {
+    auto lock = state_.containerLock(found.id);
+    record = mustFind(found.id);  // removed while we waited: NotFound
+    refresh(record);
+  }
   if (record.state != ContainerState::Created)
     throw Error::failedPrecondition("container " + record.id + " is " +
                                     std::string(containerStateName(record.state)) +
                                     ", not created: it can only be started once");
   const auto cfg = config_.snapshot();
   oci::OciRuntime runtime(oci::resolveRuntime(*cfg, record.runtimeHandler));
+  // Before runc start: a container that ends at once still started first.
+  const int64_t startedAt = nowNanos();
   try {
     runtime.start(record.id);
   } catch (const Error& e) {
     // runc leaves the container created; it would never run now.
     log::warn("container ", record.id, " failed to start: ", e.what());
-    lock.unlock();
     try {
       runtime.kill(record.id, SIGKILL, true);
     } catch (const Error& killError) {
@@ -282,11 +293,14 @@ void ContainerLifecycle::start(const std::string& idOrPrefix) {
     state_.saveContainer(record);
     throw;
   }
-  record.startedAtNanos = nowNanos();
-  record.state = ContainerState::Running;
+  auto lock = state_.containerLock(record.id);
+  auto fresh = state_.container(record.id);
+  if (!fresh) return;  // only a remove forgets it, and that waits for our claim; recovery aside
+  record = *fresh;
+  refresh(record);  // a container that ran to its end before we looked
+  if (record.state == ContainerState::Created) record.state = ContainerState::Running;
+  record.startedAtNanos = startedAt;
   state_.saveContainer(record);
-  // A container that ran to its end before we noticed.
-  refresh(record);
   log::info("container ", record.id, " started");
 }
 
@@ -350,6 +364,9 @@ bool ContainerLifecycle::waitForExit(ContainerRecord& record, std::chrono::milli
 // deadline wins; status, creates and other containers never wait on it.
 void ContainerLifecycle::stop(const std::string& idOrPrefix, std::chrono::seconds timeout) {
   auto record = mustFind(idOrPrefix);
+  // Shown as "stopping"; waits for a start in flight, so that the stop
+  // signal finds the container running, not half started.
+  const auto claim = state_.claimContainer(record.id, Activity::Stopping);
   {
     auto lock = state_.containerLock(record.id);
     record = mustFind(record.id);
@@ -391,8 +408,11 @@ void ContainerLifecycle::remove(const std::string& idOrPrefix) {
     log::debug("RemoveContainer: container ", idOrPrefix, " is already gone");
     return;
   }
+  // Waits for a create or start in flight, or for another remove; a stop
+  // waiting out its grace period is forced by the SIGKILL below.
+  const auto claim = state_.claimContainer(found->id, Activity::Removing);
+  if (!state_.container(found->id)) return;  // removed while we waited
   stop(found->id, std::chrono::seconds(0));
-  auto lock = state_.containerLock(found->id);
   const auto record = state_.container(found->id);
   if (!record) return;
   discard(*record);
@@ -425,7 +445,11 @@ void ContainerLifecycle::discard(const ContainerRecord& record) {
     }
   }
   images_.containers().remove(record.id);
-  state_.forgetContainer(record.id);
+  {
+    // Not while ExitWatcher records an exit: it would write the record back.
+    auto lock = state_.containerLock(record.id);
+    state_.forgetContainer(record.id);
+  }
   std::error_code ec;
   fs::remove_all(state_.layout().containerDir(record.id), ec);
   if (ec) throw Error::internal("remove the directory of container " + record.id + ": " + ec.message());
@@ -486,16 +510,15 @@ void ContainerLifecycle::reopenLog(const std::string& idOrPrefix) {
   const auto record = status(idOrPrefix);
   if (record.state != ContainerState::Running)
     throw Error::failedPrecondition("container " + record.id + " is not running");
-  oci::reopenLog(state_.layout().ctlFifo(record.id));
-  // crix-conmon opens the new file when it reads the control message; a
-  // caller that renamed the log looks for the new one as soon as we answer.
-  const auto deadline = std::chrono::steady_clock::now() + kReopenWait;
-  while (::access(record.logPath.c_str(), F_OK) != 0) {
-    if (std::chrono::steady_clock::now() >= deadline)
-      throw Error{StatusCode::DeadlineExceeded, "crix-conmon of container " + record.id + " did not reopen " +
-                                                    record.logPath + " within " +
-                                                    std::to_string(kReopenWait.count()) + "s"};
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  // A caller that renamed the log looks for the new one as soon as we
+  // answer: crix-conmon acknowledges once it has opened it.
+  try {
+    oci::reopenLog(state_.layout().ctlFifo(record.id), kReopenWait);
+  } catch (const Error& e) {
+    // A crix-conmon started by an older crix reopens without answering.
+    if (e.code() != StatusCode::DeadlineExceeded || ::access(record.logPath.c_str(), F_OK) != 0)
+      throw Error{e.code(), "ReopenContainerLog of container " + record.id + ": " + e.what()};
+    log::warn("container ", record.id, ": ", e.what(), "; the new log file exists, so it was reopened");
   }
 }
 

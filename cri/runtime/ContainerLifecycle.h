@@ -34,7 +34,7 @@ class ContainerLifecycle {
   std::string create(const runtime::v1::CreateContainerRequest& request);
   // The pod's infra container from pause_image running pause_command,
   // created and started (drop_infra_ctr = false). Called while the pod is
-  // being set up, with its lock held. Pulls pause_image when absent.
+  // being set up, under its "creating" claim. Pulls pause_image when absent.
   std::string createInfra(const PodRecord& pod, const config::Config& cfg);
   void start(const std::string& idOrPrefix);
   // The stop signal, then SIGKILL once `timeout` has passed. Idempotent.

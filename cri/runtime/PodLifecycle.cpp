@@ -53,12 +53,16 @@ std::string PodLifecycle::run(const rt::RunPodSandboxRequest& request) {
   pod.state = PodState::NotReady;
   pod.complete = false;
 
-  auto lock = state_.newPodLock(pod.id);
+  // Set up under the "creating" claim, with no lock: the pod is not seen
+  // by others until it is complete, and CNI ADD or a pause-image pull holds
+  // up nobody.
+  const auto claim = state_.claimPod(pod.id, Activity::Creating);
   state_.addPod(pod);
   try {
     setUp(pod, *cfg, networkArgs);
     pod.state = PodState::Ready;
     pod.complete = true;
+    auto lock = state_.podLock(pod.id);
     state_.savePod(pod);
   } catch (const std::exception& e) {
     log::warn("pod ", pod.id, " (", pod.nameKey(), ") failed to start; undoing: ", e.what());
@@ -157,15 +161,20 @@ void PodLifecycle::releaseNodeResources(const PodRecord& pod) {
 }
 
 void PodLifecycle::discard(const PodRecord& pod) {
-  state_.forgetPod(pod.id);
+  {
+    auto lock = state_.podLock(pod.id);
+    state_.forgetPod(pod.id);
+  }
   std::error_code ec;
   std::filesystem::remove_all(state_.layout().podDir(pod.id), ec);
   if (ec) throw Error::internal("remove the directory of pod " + pod.id + ": " + ec.message());
 }
 
-// The pod lock is held only to change the pod's record and to release what
-// the pod holds on the node; each container is stopped or removed under its
-// own lock, so a container's grace period holds up nothing else. Marking the
+// The pod lock is held only to change the pod's record; releasing what the
+// pod holds on the node (CNI DEL) runs under the pod's "stopping" or
+// "removing" claim, so that one caller at a time tears it down while
+// readers and other pods go on. Each container is stopped or removed on
+// its own, so a container's grace period holds up nothing else. Marking the
 // pod NotReady first refuses new containers (CreateContainer checks under
 // the pod lock), and every container admitted before is found here.
 void PodLifecycle::stop(const std::string& idOrPrefix) {
@@ -176,7 +185,7 @@ void PodLifecycle::stop(const std::string& idOrPrefix) {
   }
   if (!markNotReady(found->id)) return;
   forEachContainer(found->id, [&](const std::string& id) { containers_.stopForPod(id); });
-  auto lock = state_.podLock(found->id);
+  const auto claim = state_.claimPod(found->id, Activity::Stopping);
   const auto pod = state_.pod(found->id);
   if (!pod) return;  // removed meanwhile
   releaseNodeResources(*pod);
@@ -192,7 +201,7 @@ void PodLifecycle::remove(const std::string& idOrPrefix) {
   if (!markNotReady(found->id)) return;
   // CRI: running containers are forcibly removed with the pod.
   forEachContainer(found->id, [&](const std::string& id) { containers_.remove(id); });
-  auto lock = state_.podLock(found->id);
+  const auto claim = state_.claimPod(found->id, Activity::Removing);
   const auto pod = state_.pod(found->id);
   if (!pod) return;  // removed meanwhile
   releaseNodeResources(*pod);
@@ -213,9 +222,9 @@ bool PodLifecycle::markNotReady(const std::string& id) {
 
 void PodLifecycle::forEachContainer(const std::string& podId, const std::function<void(const std::string&)>& act) {
   for (const auto& ctr : state_.containersOfPod(podId)) {
-    // Still being created: its create holds its lock. Once that is free the
-    // container is complete, or gone if its creation failed.
-    if (!ctr.complete) (void)state_.containerLock(ctr.id);
+    // Still being created: once that ends the container is complete, or
+    // gone if its creation failed.
+    if (!ctr.complete) state_.awaitContainer(ctr.id);
     if (!state_.container(ctr.id)) continue;
     try {
       act(ctr.id);

@@ -1,6 +1,7 @@
 #include "cri/state/RuntimeState.h"
 
 #include <filesystem>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -223,7 +224,7 @@ std::shared_ptr<std::mutex> RuntimeState::objectMutex(ObjectMutexes& locks, cons
   std::lock_guard lock(mutex_);
   if (auto it = locks.find(id); it != locks.end()) return it->second;
   auto fresh = std::make_shared<std::mutex>();
-  if (!records || records->count(id)) locks.emplace(id, fresh);
+  if (records->count(id)) locks.emplace(id, fresh);
   return fresh;
 }
 
@@ -237,12 +238,102 @@ ObjectLock RuntimeState::tryContainerLock(const std::string& id) {
   return ObjectLock(objectMutex(containerLocks_, &containers_, id), false);
 }
 
-ObjectLock RuntimeState::newPodLock(const std::string& id) {
-  return ObjectLock(objectMutex(podLocks_, static_cast<const decltype(pods_)*>(nullptr), id), true);
+const char* activityName(Activity activity) {
+  switch (activity) {
+    case Activity::Idle: return "";
+    case Activity::Creating: return "creating";
+    case Activity::Starting: return "starting";
+    case Activity::Stopping: return "stopping";
+    case Activity::Removing: return "removing";
+  }
+  return "";
 }
 
-ObjectLock RuntimeState::newContainerLock(const std::string& id) {
-  return ObjectLock(objectMutex(containerLocks_, static_cast<const decltype(containers_)*>(nullptr), id), true);
+ActivityClaim& ActivityClaim::operator=(ActivityClaim&& other) noexcept {
+  if (this != &other) {
+    release();
+    state_ = std::exchange(other.state_, nullptr);
+    pod_ = other.pod_;
+    id_ = std::move(other.id_);
+    what_ = other.what_;
+  }
+  return *this;
+}
+
+void ActivityClaim::release() noexcept {
+  if (auto* state = std::exchange(state_, nullptr)) state->releaseClaim(pod_, id_, what_);
+}
+
+ActivityClaim RuntimeState::claim(ActivityMap& map, bool pod, const std::string& id, Activity what) {
+  const bool shared = !pod && what == Activity::Stopping;
+  std::unique_lock lock(mutex_);
+  activityEnded_.wait(lock, [&] {
+    auto it = map.find(id);
+    if (it == map.end()) return true;
+    const Activity busy = it->second.exclusive;
+    // A remove stops the container itself, beside any stop still waiting.
+    if (shared) return busy != Activity::Creating && busy != Activity::Starting;
+    return busy == Activity::Idle;
+  });
+  auto& entry = map[id];
+  if (shared)
+    ++entry.stopping;
+  else
+    entry.exclusive = what;
+  ActivityClaim claim;
+  claim.state_ = this;
+  claim.pod_ = pod;
+  claim.id_ = id;
+  claim.what_ = what;
+  return claim;
+}
+
+void RuntimeState::releaseClaim(bool pod, const std::string& id, Activity what) noexcept {
+  {
+    std::lock_guard lock(mutex_);
+    auto& map = pod ? podActivities_ : containerActivities_;
+    auto it = map.find(id);
+    if (it == map.end()) return;
+    if (!pod && what == Activity::Stopping)
+      --it->second.stopping;
+    else
+      it->second.exclusive = Activity::Idle;
+    if (it->second.exclusive == Activity::Idle && it->second.stopping == 0) map.erase(it);
+  }
+  activityEnded_.notify_all();
+}
+
+ActivityClaim RuntimeState::claimContainer(const std::string& id, Activity what) {
+  return claim(containerActivities_, false, id, what);
+}
+
+ActivityClaim RuntimeState::claimPod(const std::string& id, Activity what) {
+  return claim(podActivities_, true, id, what);
+}
+
+void RuntimeState::awaitContainer(const std::string& id) {
+  std::unique_lock lock(mutex_);
+  activityEnded_.wait(lock, [&] {
+    auto it = containerActivities_.find(id);
+    return it == containerActivities_.end() || it->second.exclusive == Activity::Idle;
+  });
+}
+
+Activity RuntimeState::shown(const ActivityMap& map, const std::string& id) {
+  auto it = map.find(id);
+  if (it == map.end()) return Activity::Idle;
+  if (it->second.exclusive != Activity::Idle) return it->second.exclusive;
+  return it->second.stopping > 0 ? Activity::Stopping : Activity::Idle;
+}
+
+Activity RuntimeState::containerActivity(const std::string& id) const {
+  std::lock_guard lock(mutex_);
+  return shown(containerActivities_, id);
+}
+
+Activity RuntimeState::podActivity(const std::string& id) const {
+  std::lock_guard lock(mutex_);
+  return shown(podActivities_, id);
 }
 
 }  // namespace crix::cri

@@ -7,9 +7,15 @@
 // through podLock()/containerLock(), change the copy, and save it back. Each
 // pod and container has a lock of its own, so a slow call on one object never
 // holds up another; callers hold one only for a read-change-write of the
-// record, never across a kill-and-wait.
+// record, never across runc, CNI or a kill-and-wait.
+//
+// A slow step on an object (creating, starting, stopping, removing it) is
+// an activity instead: claimed, visible to everyone (status shows it), and
+// held with no mutex. Steps that must not overlap wait for each other's
+// activity, not for a lock that readers also need.
 #pragma once
 
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -34,6 +40,35 @@ class ObjectLock {
  private:
   std::shared_ptr<std::mutex> mutex_;
   std::unique_lock<std::mutex> lock_;
+};
+
+// What a slow step is doing to an object. Creating, starting and removing
+// are exclusive: a second one waits for the first to end. Stopping is
+// shared: stops run beside each other (the shortest deadline wins) and
+// beside a remove, which forces them; they wait only for a create or start
+// to finish, so a stop signal never reaches a half-started container.
+enum class Activity { Idle, Creating, Starting, Stopping, Removing };
+const char* activityName(Activity activity);
+
+class RuntimeState;
+
+// A claimed activity, released (and its waiters woken) on destruction.
+class ActivityClaim {
+ public:
+  ActivityClaim() = default;
+  ActivityClaim(const ActivityClaim&) = delete;
+  ActivityClaim& operator=(const ActivityClaim&) = delete;
+  ActivityClaim(ActivityClaim&& other) noexcept { *this = std::move(other); }
+  ActivityClaim& operator=(ActivityClaim&& other) noexcept;
+  ~ActivityClaim() { release(); }
+  void release() noexcept;
+
+ private:
+  friend class RuntimeState;
+  RuntimeState* state_ = nullptr;
+  bool pod_ = false;
+  std::string id_;
+  Activity what_ = Activity::Idle;
 };
 
 class RuntimeState {
@@ -79,13 +114,29 @@ class RuntimeState {
   ObjectLock containerLock(const std::string& id);
   // Not owned when someone else holds it: readers then look without writing.
   ObjectLock tryContainerLock(const std::string& id);
-  // For the creator, before addPod()/addContainer(): the new object's lock,
-  // kept from now on, so the creator holds it before anyone can see the
-  // object. A failed add drops it.
-  ObjectLock newPodLock(const std::string& id);
-  ObjectLock newContainerLock(const std::string& id);
+
+  // Claims `what` on the object, first waiting (with no lock held) for the
+  // activities it must not overlap. A pod's activities are all exclusive:
+  // its network is set up or torn down by one caller at a time.
+  ActivityClaim claimContainer(const std::string& id, Activity what);
+  ActivityClaim claimPod(const std::string& id, Activity what);
+  // Waits until no create, start or remove runs on the container.
+  void awaitContainer(const std::string& id);
+  // What runs on the object now; an exclusive activity shows over stops.
+  Activity containerActivity(const std::string& id) const;
+  Activity podActivity(const std::string& id) const;
 
  private:
+  friend class ActivityClaim;
+  struct Activities {
+    Activity exclusive = Activity::Idle;
+    int stopping = 0;
+  };
+  using ActivityMap = std::map<std::string, Activities>;
+  ActivityClaim claim(ActivityMap& map, bool pod, const std::string& id, Activity what);
+  void releaseClaim(bool pod, const std::string& id, Activity what) noexcept;
+  static Activity shown(const ActivityMap& map, const std::string& id);
+
   template <class Record>
   std::optional<Record> findByPrefix(const std::map<std::string, Record>& records, const std::string& key,
                                      bool includeIncomplete, const char* what) const;
@@ -98,14 +149,18 @@ class RuntimeState {
   std::map<std::string, std::string> containerNames_;  // name key -> id
   std::map<std::string, std::string> containerNameOf_; // id -> name key
   using ObjectMutexes = std::map<std::string, std::shared_ptr<std::mutex>>;
-  // The mutex of `id`. A new one is kept when `records` has the object, or
-  // always when `records` is null (the creator's call).
+  // The mutex of `id`, kept while `records` has the object.
   template <class Records>
   std::shared_ptr<std::mutex> objectMutex(ObjectMutexes& locks, const Records* records, const std::string& id);
 
   // id -> that object's lock; dropped when the object is forgotten.
   ObjectMutexes podLocks_;
   ObjectMutexes containerLocks_;
+
+  // Under mutex_; an entry lives while something runs on its object.
+  ActivityMap podActivities_;
+  ActivityMap containerActivities_;
+  std::condition_variable activityEnded_;
 };
 
 }  // namespace crix::cri

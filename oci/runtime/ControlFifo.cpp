@@ -1,12 +1,16 @@
 #include "oci/runtime/ControlFifo.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <cstring>
+#include <optional>
 
 #include "core/Error.h"
 #include "core/UniqueFd.h"
@@ -43,6 +47,52 @@ class SigpipeBlock {
 
  private:
   sigset_t old_{}, pendingBefore_{};
+};
+
+// The FIFO crix-conmon answers a request on: made, and opened for reading
+// (so crix-conmon's non-blocking open for writing succeeds), before the
+// request is sent; removed whatever the outcome.
+class AckFifo {
+ public:
+  explicit AckFifo(std::string path) : path_(std::move(path)) {
+    ::unlink(path_.c_str());  // left by a daemon that died waiting
+    if (::mkfifo(path_.c_str(), 0600) != 0) throw Error::fromErrno("mkfifo " + path_, errno);
+    fd_.reset(::open(path_.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+    if (!fd_) {
+      const int err = errno;
+      ::unlink(path_.c_str());
+      throw Error::fromErrno("open " + path_, err);
+    }
+  }
+  ~AckFifo() { ::unlink(path_.c_str()); }
+  AckFifo(const AckFifo&) = delete;
+  AckFifo& operator=(const AckFifo&) = delete;
+
+  // The answer's line, or nullopt when none came by `deadline`. Until a
+  // writer has opened the FIFO, poll reports nothing (no hang-up either).
+  std::optional<std::string> awaitLine(std::chrono::steady_clock::time_point deadline) {
+    std::string line;
+    for (;;) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return std::nullopt;
+      pollfd p{fd_.get(), POLLIN, 0};
+      const int ready = ::poll(&p, 1, static_cast<int>(left.count()) + 1);
+      if (ready < 0 && errno == EINTR) continue;
+      if (ready < 0) throw Error::fromErrno("poll " + path_, errno);
+      if (ready == 0) continue;
+      char buf[64];
+      const ssize_t n = ::read(fd_.get(), buf, sizeof buf);
+      if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+      if (n < 0) throw Error::fromErrno("read " + path_, errno);
+      line.append(buf, static_cast<size_t>(n));
+      if (const auto end = line.find('\n'); end != std::string::npos) return line.substr(0, end);
+      if (n == 0 || line.size() > 32) return line;  // the writer left without a whole line
+    }
+  }
+
+ private:
+  std::string path_;
+  UniqueFd fd_;
 };
 
 }  // namespace
@@ -86,6 +136,25 @@ void resizeTerminal(const std::string& ctlFifo, unsigned rows, unsigned columns)
   sendControl(ctlFifo, 1, rows, columns);
 }
 
-void reopenLog(const std::string& ctlFifo) { sendControl(ctlFifo, 2, 0, 0); }
+void reopenLog(const std::string& ctlFifo, std::chrono::milliseconds wait) {
+  // Unique among this daemon's requests in flight; the FIFO goes with the
+  // request, so a restarted daemon reusing a token meets no stale answer.
+  static std::atomic<unsigned> nextToken{1};
+  unsigned token = nextToken.fetch_add(1);
+  if (token == 0) token = nextToken.fetch_add(1);  // 0 asks for no answer
+  AckFifo ack(ctlFifo + ".ack-" + std::to_string(token));
+  sendControl(ctlFifo, 2, token, 0);
+  const auto line = ack.awaitLine(std::chrono::steady_clock::now() + wait);
+  if (!line)
+    throw Error{StatusCode::DeadlineExceeded, "crix-conmon did not acknowledge the log reopen (" + ctlFifo +
+                                                  ") within " + std::to_string(wait.count()) + " ms"};
+  if (*line == "0") return;
+  char* end = nullptr;
+  const long err = std::strtol(line->c_str(), &end, 10);
+  if (line->empty() || *end != '\0' || err <= 0)
+    throw Error::internal("crix-conmon answered the log reopen with \"" + *line + "\"");
+  throw Error::internal(std::string("crix-conmon could not reopen the container log: ") +
+                        std::strerror(static_cast<int>(err)));
+}
 
 }  // namespace crix::oci

@@ -1,8 +1,13 @@
 // crix-conmon in create mode with the real runc: what the daemon sees on the
 // sync fd, in the log and in the exit file.
 #include <doctest/doctest.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include "tests/conmon/ConmonHarness.h"
 #include "tests/support/Subprocess.h"
@@ -12,6 +17,28 @@ using namespace crix::conmon::test;
 namespace {
 
 bool processAlive(pid_t pid) { return ::kill(pid, 0) == 0; }
+
+// Sends "2 TOKEN 0" and returns crix-conmon's answer on the ack FIFO, or
+// "<none>" after 10 s.
+std::string askReopen(const std::string& ctlFifo, int token) {
+  const std::string ack = ctlFifo + ".ack-" + std::to_string(token);
+  REQUIRE(::mkfifo(ack.c_str(), 0600) == 0);
+  const int fd = ::open(ack.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  REQUIRE(fd >= 0);
+  crix::test::writeFile(ctlFifo, "2 " + std::to_string(token) + " 0\n");
+  std::string line;
+  pollfd p{fd, POLLIN, 0};
+  if (::poll(&p, 1, 10000) == 1) {
+    char buf[32];
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n > 0) line.assign(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  ::unlink(ack.c_str());
+  if (line.empty()) return "<none>";
+  if (line.back() == '\n') line.pop_back();
+  return line;
+}
 
 }  // namespace
 
@@ -163,14 +190,23 @@ TEST_CASE("bad command lines are reported where the daemon looks") {
   CHECK(c.waitConmonExit() == 2);
 }
 
-TEST_CASE("the log reopens at its path after the daemon renamed it") {
+TEST_CASE("the log reopens at its path after the daemon renamed it, and the reopen is acknowledged") {
   TestContainer c({{"sh", "-c", "echo one; read x; echo two"}});
   REQUIRE(TestContainer::pidFrom(c.create({"--stdin"})) > 0);
   c.start();
   REQUIRE(c.waitForLog("one").find("one") != std::string::npos);
   REQUIRE(::rename(c.logFile.c_str(), (c.logFile + ".1").c_str()) == 0);
+
+  // A file crix-conmon cannot open (a directory at the path): the old file
+  // is kept, and the answer is the errno.
+  REQUIRE(::mkdir(c.logFile.c_str(), 0700) == 0);
+  CHECK(askReopen(c.ctlFifo, 7) == std::to_string(EISDIR));
+  REQUIRE(::rmdir(c.logFile.c_str()) == 0);
+  // Acknowledged once the new file is open: it exists when the answer comes.
+  CHECK(askReopen(c.ctlFifo, 8) == "0");
+  CHECK(exists(c.logFile));
+  // Token 0 (conmon's "2 0 0") asks for no answer and still reopens.
   crix::test::writeFile(c.ctlFifo, "2 0 0\n");
-  REQUIRE(waitUntil([&] { return exists(c.logFile); }));
   AttachClient client(c.attachSocket);
   client.send("go\n");
   REQUIRE(!c.exitReport().is_null());

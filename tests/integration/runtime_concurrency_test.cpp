@@ -11,6 +11,8 @@
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/integration/RuntimeEnv.h"
 #include "tests/support/ProcStatus.h"
 
@@ -33,6 +35,14 @@ std::string runStubborn(RuntimeEnv& env, const std::string& podId, const v1::Pod
       podConfig);
   REQUIRE(RuntimeEnv::waitForFile(env.containerStatus(id).log_path(), "trapped"));
   return id;
+}
+
+// What ContainerStatus's verbose info says runs on the container.
+std::string activityOf(RuntimeEnv& env, const std::string& id) {
+  v1::ContainerStatusResponse resp;
+  const auto status = env.tryContainerStatus(id, &resp, true);
+  REQUIRE_MESSAGE(status.ok(), status.error_message());
+  return nlohmann::json::parse(resp.info().at("info")).value("activity", "<none>");
 }
 
 }  // namespace
@@ -62,10 +72,12 @@ TEST_CASE("a stop waiting out a 120 s grace period holds up neither its pod nor 
   // Let the stop send its SIGTERM and settle into its wait.
   std::this_thread::sleep_for(std::chrono::seconds(1));
 
-  // The stopping container's own status answers at once.
+  // The stopping container's own status answers at once, and says what
+  // runs on it.
   auto t = Clock::now();
   CHECK(env.containerStatus(stubborn).state() == v1::CONTAINER_RUNNING);
   CHECK(secondsSince(t) < 2);
+  CHECK(activityOf(env, stubborn) == "stopping");
 
   // A second container in the same pod is created and started.
   t = Clock::now();
@@ -100,6 +112,7 @@ TEST_CASE("a stop waiting out a 120 s grace period holds up neither its pod nor 
   const auto ended = env.containerStatus(stubborn);
   CHECK(ended.state() == v1::CONTAINER_EXITED);
   CHECK(ended.exit_code() == 137);
+  CHECK(activityOf(env, stubborn) == "");
   CHECK(env.containerStatus(second).state() == v1::CONTAINER_RUNNING);
 }
 

@@ -231,7 +231,19 @@ TEST_CASE("runtime: the control FIFO reaches crix-conmon while it runs") {
   REQUIRE(waitUntil([&] { return c.log().find("F one") != std::string::npos; }, 20s));
   // ReopenContainerLog: rename, then ask crix-conmon to open the path again.
   std::filesystem::rename(c.request.logPath, c.request.logPath + ".1");
+  // A path crix-conmon cannot open: its reason comes back, the old file stays.
+  std::filesystem::create_directory(c.request.logPath);
+  try {
+    reopenLog(c.request.ctlFifo);
+    FAIL("reopen onto a directory succeeded");
+  } catch (const Error& e) {
+    CHECK(e.code() == StatusCode::Internal);
+    CHECK(std::string(e.what()).find("Is a directory") != std::string::npos);
+  }
+  std::filesystem::remove(c.request.logPath);
+  // Returns once crix-conmon has the new file open.
   reopenLog(c.request.ctlFifo);
+  CHECK(std::filesystem::is_regular_file(c.request.logPath));
   resizeTerminal(c.request.ctlFifo, 40, 120);  // ignored without a terminal, but accepted
   REQUIRE(waitUntil([&] { return c.log().find("F two") != std::string::npos; }, 20s));
   CHECK(test::readFile(c.request.logPath + ".1").find("F two") == std::string::npos);

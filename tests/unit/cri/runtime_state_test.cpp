@@ -2,6 +2,8 @@
 // what a restart reads back.
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -158,7 +160,7 @@ TEST_SUITE("cri state") {
 
   // tryContainerLock from another thread tells whether two lock calls share
   // one mutex.
-  TEST_CASE("a container's lock is its own from creation to forgetting, and a gone ID keeps none") {
+  TEST_CASE("a container's lock is its own from adding to forgetting, and a gone ID keeps none") {
     test::TempDir dir;
     RuntimeState state{StateLayout(dir.path())};
     const auto pod = makePod("pod1", "web");
@@ -168,17 +170,13 @@ TEST_SUITE("cri state") {
       std::thread([&] { owned = state.tryContainerLock(id).owns_lock(); }).join();
       return !owned;
     };
-    {
-      // The creator holds it before the record is in, and others see that.
-      auto creating = state.newContainerLock("ctr1");
-      state.addContainer(makeContainer("ctr1", "pod1", "nginx"), pod);
-      CHECK(heldElsewhere("ctr1"));
-    }
+    state.addContainer(makeContainer("ctr1", "pod1", "nginx"), pod);
     CHECK_FALSE(heldElsewhere("ctr1"));
     {
       auto held = state.containerLock("ctr1");
       CHECK(heldElsewhere("ctr1"));
     }
+    CHECK_FALSE(heldElsewhere("ctr1"));
     state.forgetContainer("ctr1");
     {
       // Forgotten: a late caller's lock is a lone one (it finds no record
@@ -186,12 +184,94 @@ TEST_SUITE("cri state") {
       auto late = state.containerLock("ctr1");
       CHECK_FALSE(heldElsewhere("ctr1"));
     }
-    {
-      // A failed add drops the creator's lock with the name reservation.
-      state.addContainer(makeContainer("ctr2", "pod1", "nginx"), pod);
-      auto creating = state.newContainerLock("ctr3");
-      CHECK_THROWS(state.addContainer(makeContainer("ctr3", "pod1", "nginx"), pod));
-      CHECK_FALSE(heldElsewhere("ctr3"));
+  }
+
+  // Whether a claim from another thread is granted within `wait`.
+  bool grantedWithin(RuntimeState& state, const std::string& id, Activity what, std::chrono::milliseconds wait,
+                     std::thread& claimer, ActivityClaim& out, std::atomic<bool>& granted) {
+    claimer = std::thread([&state, &out, &granted, id, what] {
+      out = state.claimContainer(id, what);
+      granted = true;
+    });
+    const auto deadline = std::chrono::steady_clock::now() + wait;
+    while (!granted && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return granted;
+  }
+
+  TEST_CASE("creating, starting and removing exclude each other; stops share, wait for a start, and show") {
+    test::TempDir dir;
+    RuntimeState state{StateLayout(dir.path())};
+    using namespace std::chrono_literals;
+    CHECK(state.containerActivity("c") == Activity::Idle);
+
+    SUBCASE("a remove waits for the create, with no lock held meanwhile") {
+      auto creating = state.claimContainer("c", Activity::Creating);
+      CHECK(state.containerActivity("c") == Activity::Creating);
+      CHECK(state.tryContainerLock("c").owns_lock());
+      std::thread claimer;
+      ActivityClaim removing;
+      std::atomic<bool> granted{false};
+      CHECK_FALSE(grantedWithin(state, "c", Activity::Removing, 100ms, claimer, removing, granted));
+      creating.release();
+      claimer.join();
+      CHECK(granted);
+      CHECK(state.containerActivity("c") == Activity::Removing);
+      removing.release();
+      CHECK(state.containerActivity("c") == Activity::Idle);
+    }
+    SUBCASE("a stop waits for a start in flight") {
+      auto starting = state.claimContainer("c", Activity::Starting);
+      std::thread claimer;
+      ActivityClaim stopping;
+      std::atomic<bool> granted{false};
+      CHECK_FALSE(grantedWithin(state, "c", Activity::Stopping, 100ms, claimer, stopping, granted));
+      starting.release();
+      claimer.join();
+      CHECK(state.containerActivity("c") == Activity::Stopping);
+    }
+    SUBCASE("stops run beside each other and beside a remove, which shows over them") {
+      auto first = state.claimContainer("c", Activity::Stopping);
+      auto second = state.claimContainer("c", Activity::Stopping);
+      CHECK(state.containerActivity("c") == Activity::Stopping);
+      {
+        auto removing = state.claimContainer("c", Activity::Removing);
+        CHECK(state.containerActivity("c") == Activity::Removing);
+        // The remove's own stop.
+        auto forced = state.claimContainer("c", Activity::Stopping);
+      }
+      first.release();
+      CHECK(state.containerActivity("c") == Activity::Stopping);
+      second.release();
+      CHECK(state.containerActivity("c") == Activity::Idle);
+    }
+    SUBCASE("awaitContainer returns when the create ends, not before") {
+      auto creating = state.claimContainer("c", Activity::Creating);
+      std::atomic<bool> done{false};
+      std::thread waiter([&] {
+        state.awaitContainer("c");
+        done = true;
+      });
+      std::this_thread::sleep_for(100ms);
+      CHECK_FALSE(done.load());
+      creating = ActivityClaim();  // moved-from claims release too
+      waiter.join();
+      CHECK(done.load());
+    }
+    SUBCASE("a pod's stop and remove exclude each other") {
+      auto stopping = state.claimPod("p", Activity::Stopping);
+      std::atomic<bool> granted{false};
+      std::thread remover([&] {
+        auto removing = state.claimPod("p", Activity::Removing);
+        granted = true;
+      });
+      std::this_thread::sleep_for(100ms);
+      CHECK_FALSE(granted.load());
+      CHECK(state.podActivity("p") == Activity::Stopping);
+      stopping.release();
+      remover.join();
+      CHECK(granted.load());
+      CHECK(state.podActivity("p") == Activity::Idle);
     }
   }
 }
