@@ -24,11 +24,13 @@
 #include "cri/runtime/ExitWatcher.h"
 #include "cri/runtime/PodLifecycle.h"
 #include "cri/runtime/StateRecovery.h"
+#include "cri/runtime/StatsCache.h"
 #include "cri/runtime/StatsCollector.h"
 #include "cri/state/RuntimeState.h"
 #include "netns/NamespacePinner.h"
 #include "cri/streaming/StreamServer.h"
 #include "netns/cni/PodNetworking.h"
+#include "oci/runtime/CgroupStats.h"
 #include "oci/runtime/RuntimeHandlerInfo.h"
 
 namespace crix::cri {
@@ -96,10 +98,31 @@ int Daemon::run() {
   netns::cni::PodNetworking network(networkConfig, cfg->crio.root + "/cni-attachments");
   ContainerLifecycle containers(config_, runtimeState, imageStorage);
   PodLifecycle pods(config_, runtimeState, pinner, network, containers);
-  StatsCollector stats(imageStorage, cfg->crio.root);
   const auto recovered = recoverState(runtimeState, pods, containers, network, imageStorage);
   log::info("state: ", recovered.pods, " pods and ", recovered.containers, " containers recovered",
             recovered.discarded ? ", " + std::to_string(recovered.discarded) + " leftovers removed" : "");
+  // collection_period is CRI-O's newer name for stats_collection_period.
+  const auto statsPeriod = std::chrono::seconds(cfg->stats.collection_period > 0 ? cfg->stats.collection_period
+                                                                                 : cfg->stats.stats_collection_period);
+  StatsCache statsCache(
+      {.containers =
+           [&] {
+             std::vector<StatsSources::Live> live;
+             for (const auto& ctr : runtimeState.containers())
+               if (ctr.state != ContainerState::Exited)
+                 live.push_back({ctr.id, ctr.state == ContainerState::Running ? ctr.cgroupsPath : ""});
+             return live;
+           },
+       .writableLayer =
+           [&](const std::string& id) {
+             const auto usage = imageStorage.containers().usage(id);
+             return storage::DirectoryUsage{"", usage.bytes, usage.inodes};
+           },
+       .imageFs = [&] { return imageStorage.imageUsage(); },
+       .containerFs = [&] { return imageStorage.containerUsage(); },
+       .cgroup = [](const std::string& path) { return oci::readCgroupStats(path); }},
+      statsPeriod);
+  StatsCollector stats(statsCache, cfg->crio.root);
   // From here on an exit is recorded (and announced) as it happens.
   ExitWatcher exits(runtimeState.layout().containersDir(), [&](const std::string& id) { containers.noteExit(id); });
 
@@ -111,7 +134,7 @@ int Daemon::run() {
 
   SlowCallLimit slowCalls(cfg->api.grpc_max_threads);
   RuntimeServiceImpl runtimeService(config_, {runtimeState, pods, containers, stats, network, streamServer, slowCalls});
-  ImageServiceImpl imageService(config_, imageStorage, slowCalls);
+  ImageServiceImpl imageService(config_, imageStorage, statsCache, slowCalls);
   ImageTransferServiceImpl imageTransferService(config_, imageStorage, slowCalls);
 
   grpc::ServerBuilder builder;

@@ -121,15 +121,16 @@ grpc::Status ImageServiceImpl::RemoveImage(grpc::ServerContext*, const v1::Remov
 grpc::Status ImageServiceImpl::ImageFsInfo(grpc::ServerContext*, const v1::ImageFsInfoRequest*,
                                            v1::ImageFsInfoResponse* response) {
   return serve("ImageFsInfo", [&] {
-    const auto now = nowNanos();
-    auto fill = [&](const storage::DirectoryUsage& usage, v1::FilesystemUsage* out) {
-      out->set_timestamp(now);
-      out->mutable_fs_id()->set_mountpoint(usage.path);
-      out->mutable_used_bytes()->set_value(usage.usedBytes);
-      out->mutable_inodes_used()->set_value(usage.inodesUsed);
+    // As last measured (never walked per call); before the first walk
+    // ends, the paths with nothing measured yet.
+    auto fill = [&](const StatsCache::Disk& disk, const std::string& path, v1::FilesystemUsage* out) {
+      out->set_timestamp(disk.timestampNanos);
+      out->mutable_fs_id()->set_mountpoint(path);
+      out->mutable_used_bytes()->set_value(disk.usage.usedBytes);
+      out->mutable_inodes_used()->set_value(disk.usage.inodesUsed);
     };
-    fill(storage_.imageUsage(), response->add_image_filesystems());
-    fill(storage_.containerUsage(), response->add_container_filesystems());
+    fill(stats_.imageFs(), storage_.storageDir(), response->add_image_filesystems());
+    fill(stats_.containerFs(), storage_.containers().dir(), response->add_container_filesystems());
   });
 }
 

@@ -5,6 +5,7 @@
 
 #include "cri/LiveConfig.h"
 #include "cri/SlowCallLimit.h"
+#include "cri/runtime/StatsCache.h"
 #include "cri/api/Cri.h"
 #include "storage/ImageStorage.h"
 
@@ -12,8 +13,10 @@ namespace crix::cri {
 
 class ImageServiceImpl final : public runtime::v1::ImageService::Service {
  public:
-  ImageServiceImpl(const LiveConfig& config, storage::ImageStorage& storage, SlowCallLimit& slowCalls)
-      : config_(config), storage_(storage), slowCalls_(slowCalls) {}
+  // ImageFsInfo answers from `stats`, which measures in the background.
+  ImageServiceImpl(const LiveConfig& config, storage::ImageStorage& storage, const StatsCache& stats,
+                   SlowCallLimit& slowCalls)
+      : config_(config), storage_(storage), stats_(stats), slowCalls_(slowCalls) {}
 
   grpc::Status ListImages(grpc::ServerContext*, const runtime::v1::ListImagesRequest*,
                           runtime::v1::ListImagesResponse*) override;
@@ -31,6 +34,7 @@ class ImageServiceImpl final : public runtime::v1::ImageService::Service {
 
   const LiveConfig& config_;
   storage::ImageStorage& storage_;
+  const StatsCache& stats_;
   SlowCallLimit& slowCalls_;
 };
 

@@ -17,34 +17,25 @@ void StatsCollector::fillContainer(const ContainerRecord& ctr, rt::ContainerStat
   *attrs->mutable_labels() = ctr.config.labels();
   *attrs->mutable_annotations() = ctr.config.annotations();
 
-  const int64_t now = nowNanos();
-  if (ctr.state == ContainerState::Running && !ctr.cgroupsPath.empty()) {
-    try {
-      const auto cg = oci::readCgroupStats(ctr.cgroupsPath);
-      auto* cpu = out->mutable_cpu();
-      cpu->set_timestamp(cg.timestampNanos);
-      cpu->mutable_usage_core_nano_seconds()->set_value(cg.cpuUsageCoreNanos);
-      auto* mem = out->mutable_memory();
-      mem->set_timestamp(cg.timestampNanos);
-      mem->mutable_working_set_bytes()->set_value(cg.memoryWorkingSetBytes);
-      mem->mutable_usage_bytes()->set_value(cg.memoryUsageBytes);
-      mem->mutable_rss_bytes()->set_value(cg.rssBytes);
-      mem->mutable_page_faults()->set_value(cg.pageFaults);
-      mem->mutable_major_page_faults()->set_value(cg.majorPageFaults);
-    } catch (const Error& e) {
-      // The container may have exited between the listing and the read.
-      log::debug("cgroup stats of container ", ctr.id, ": ", e.what());
-    }
+  if (const auto cg = cache_.cgroup(ctr.id, ctr.state == ContainerState::Running ? ctr.cgroupsPath : "")) {
+    auto* cpu = out->mutable_cpu();
+    cpu->set_timestamp(cg->timestampNanos);
+    cpu->mutable_usage_core_nano_seconds()->set_value(cg->cpuUsageCoreNanos);
+    auto* mem = out->mutable_memory();
+    mem->set_timestamp(cg->timestampNanos);
+    mem->mutable_working_set_bytes()->set_value(cg->memoryWorkingSetBytes);
+    mem->mutable_usage_bytes()->set_value(cg->memoryUsageBytes);
+    mem->mutable_rss_bytes()->set_value(cg->rssBytes);
+    mem->mutable_page_faults()->set_value(cg->pageFaults);
+    mem->mutable_major_page_faults()->set_value(cg->majorPageFaults);
   }
-  try {
-    const auto usage = images_.containers().usage(ctr.id);
+  // Left out until the background walk has measured it once.
+  if (const auto disk = cache_.writableLayer(ctr.id)) {
     auto* fs = out->mutable_writable_layer();
-    fs->set_timestamp(now);
+    fs->set_timestamp(disk->timestampNanos);
     fs->mutable_fs_id()->set_mountpoint(imageFsMountpoint_);
-    fs->mutable_used_bytes()->set_value(usage.bytes);
-    fs->mutable_inodes_used()->set_value(usage.inodes);
-  } catch (const Error& e) {
-    log::debug("writable layer usage of container ", ctr.id, ": ", e.what());
+    fs->mutable_used_bytes()->set_value(disk->usage.usedBytes);
+    fs->mutable_inodes_used()->set_value(disk->usage.inodesUsed);
   }
 }
 

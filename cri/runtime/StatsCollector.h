@@ -1,5 +1,6 @@
 // ContainerStats and PodSandboxStats from the cgroups runc made (CPU,
-// memory) and the container's writable layer (bytes, inodes).
+// memory) and the container's writable layer (bytes, inodes), as StatsCache
+// has them: no call here walks a directory.
 #pragma once
 
 #include <vector>
@@ -7,14 +8,14 @@
 #include "cri/api/Cri.h"
 #include "cri/state/ContainerRecord.h"
 #include "cri/state/PodRecord.h"
-#include "storage/ImageStorage.h"
+#include "cri/runtime/StatsCache.h"
 
 namespace crix::cri {
 
 class StatsCollector {
  public:
-  StatsCollector(storage::ImageStorage& images, std::string imageFsMountpoint)
-      : images_(images), imageFsMountpoint_(std::move(imageFsMountpoint)) {}
+  StatsCollector(const StatsCache& cache, std::string imageFsMountpoint)
+      : cache_(cache), imageFsMountpoint_(std::move(imageFsMountpoint)) {}
 
   void fillContainer(const ContainerRecord& ctr, runtime::v1::ContainerStats* out) const;
   // A pod's figures are its running containers' summed, not a pod cgroup's;
@@ -23,7 +24,7 @@ class StatsCollector {
                runtime::v1::PodSandboxStats* out) const;
 
  private:
-  storage::ImageStorage& images_;
+  const StatsCache& cache_;
   std::string imageFsMountpoint_;
 };
 

@@ -4,11 +4,13 @@
 #include <doctest/doctest.h>
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include "tests/support/DaemonProcess.h"
 #include "tests/support/Subprocess.h"
@@ -375,11 +377,19 @@ TEST_CASE("imagefsinfo reports the image store's usage") {
   env.startDaemon();
   REQUIRE(env.crixctl({"pull", "busybox:1.28"}).exitCode == 0);
 
-  const auto r = env.crixctl({"imagefsinfo"});
-  REQUIRE_MESSAGE(r.exitCode == 0, r.err);
-  const auto doc = nlohmann::json::parse(r.out);
+  // The daemon measures in the background (every 10 s): ask until the
+  // pulled image shows.
+  nlohmann::json doc;
+  long long used = 0;
+  for (int i = 0; i < 60 && used <= 1000000; ++i) {
+    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    const auto r = env.crixctl({"imagefsinfo"});
+    REQUIRE_MESSAGE(r.exitCode == 0, r.err);
+    doc = nlohmann::json::parse(r.out);
+    used = std::stoll(doc.at("status").at("imageFilesystems").at(0).at("usedBytes").at("value").get<std::string>());
+  }
   const auto& image = doc.at("status").at("imageFilesystems").at(0);
-  CHECK(std::stoll(image.at("usedBytes").at("value").get<std::string>()) > 1000000);
+  CHECK(used > 1000000);
   CHECK(image.at("fsId").at("mountpoint").get<std::string>().find(env.daemon->dir().path()) == 0);
   CHECK(doc["status"].at("containerFilesystems").size() == 1);
 

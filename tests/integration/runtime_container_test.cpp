@@ -725,7 +725,16 @@ TEST_CASE("stats report cpu, memory and the writable layer of running containers
   CHECK(s.cpu().timestamp() > 0);
   CHECK(s.cpu().usage_core_nano_seconds().value() > 0);
   CHECK(s.memory().working_set_bytes().value() > 0);
-  CHECK(s.writable_layer().used_bytes().value() >= 2097152);
+  // Disk usage is walked in the background (every 10 s with
+  // stats_collection_period = 0), never by the call.
+  uint64_t layerBytes = s.writable_layer().used_bytes().value();
+  for (int i = 0; i < 150 && layerBytes < 2097152; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    v1::ContainerStatsResponse again;
+    REQUIRE(env.rt().ContainerStats(deadlineContext().get(), req, &again).ok());
+    layerBytes = again.stats().writable_layer().used_bytes().value();
+  }
+  CHECK(layerBytes >= 2097152);
 
   v1::ListContainerStatsRequest lreq;
   lreq.mutable_filter()->set_pod_sandbox_id(pod.id);
@@ -758,6 +767,57 @@ TEST_CASE("stats report cpu, memory and the writable layer of running containers
   unknown.set_container_id(std::string(64, 'e'));
   CHECK(env.rt().ContainerStats(deadlineContext().get(), unknown, &resp).error_code() ==
         grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_CASE("stats_collection_period = 2: stats come from the background collection, with its time") {
+  if (!runtimeToolsPresent()) return;
+  RuntimeEnv env("[crio.stats]\nstats_collection_period = 2\n");
+  OnePod pod(env, "periodic");
+  const auto id = env.runContainer(
+      pod.id, RuntimeEnv::containerConfig("spin", {"sh", "-c", "echo ready; while true; do :; done"}), pod.config);
+  REQUIRE(RuntimeEnv::waitForFile(pod.config.log_directory() + "/spin.log", "ready", std::chrono::seconds(30)));
+
+  v1::ContainerStatsRequest req;
+  req.set_container_id(id);
+  const auto cpuOf = [&](int64_t* timestamp) {
+    v1::ContainerStatsResponse resp;
+    const auto status = env.rt().ContainerStats(deadlineContext().get(), req, &resp);
+    REQUIRE_MESSAGE(status.ok(), status.error_message());
+    *timestamp = resp.stats().cpu().timestamp();
+    return resp.stats().cpu().usage_core_nano_seconds().value();
+  };
+  // The first collection after the start.
+  int64_t first = 0;
+  uint64_t firstCpu = 0;
+  for (int i = 0; i < 50 && first == 0; ++i) {
+    firstCpu = cpuOf(&first);
+    if (first == 0) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  REQUIRE(first > 0);
+  // Calls in between share one reading: same time, same figure, though the
+  // container spins all the while.
+  int64_t again = 0;
+  const uint64_t againCpu = cpuOf(&again);
+  if (again == first) CHECK(againCpu == firstCpu);
+  // A later collection has a later time and more CPU.
+  int64_t later = first;
+  uint64_t laterCpu = firstCpu;
+  for (int i = 0; i < 50 && later == first; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    laterCpu = cpuOf(&later);
+  }
+  CHECK(later > first);
+  CHECK(laterCpu > firstCpu);
+  // Within a period's reading the timestamp is the collection's, not now:
+  // at least one pair of back-to-back calls shares it.
+  bool shared = false;
+  for (int i = 0; i < 20 && !shared; ++i) {
+    int64_t a = 0, b = 0;
+    cpuOf(&a);
+    cpuOf(&b);
+    shared = a == b;
+  }
+  CHECK(shared);
 }
 
 }  // TEST_SUITE
