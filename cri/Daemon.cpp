@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "config/Reload.h"
+#include "core/Directories.h"
 #include "core/Error.h"
 #include "core/Log.h"
 #include "cri/EffectiveConfig.h"
@@ -27,8 +28,8 @@
 #include "cri/runtime/StatsCache.h"
 #include "cri/runtime/StatsCollector.h"
 #include "cri/state/RuntimeState.h"
-#include "netns/NamespacePinner.h"
 #include "cri/streaming/StreamServer.h"
+#include "netns/NamespacePinner.h"
 #include "netns/cni/PodNetworking.h"
 #include "oci/runtime/CgroupStats.h"
 #include "oci/runtime/RuntimeHandlerInfo.h"
@@ -57,12 +58,7 @@ streaming::StreamServerOptions streamServerOptions(const config::Config& cfg) {
   return options;
 }
 
-void createStateDir(const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw Error::internal("creating " + dir + ": " + ec.message());
-  ::chmod(dir.c_str(), 0711);
-}
+void createStateDir(const std::string& dir) { makeDirectories(dir, 0711); }
 
 }  // namespace
 

@@ -4,9 +4,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/Error.h"
+#include "core/WallClock.h"
 #include "cri/PullRequestFromCri.h"
 #include "cri/ServiceBoundary.h"
-#include "cri/runtime/WallClock.h"
 #include "storage/DirectoryUsage.h"
 
 namespace crix::cri {

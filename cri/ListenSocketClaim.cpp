@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "core/Directories.h"
 #include "core/Error.h"
 #include "core/Log.h"
 
@@ -34,9 +35,7 @@ ListenSocketClaim::ListenSocketClaim(std::string socketPath) : path_(std::move(s
   if (path_.size() >= sizeof(sockaddr_un{}.sun_path))
     throw Error::invalidArgument("listen socket path is too long for a unix socket: " + path_);
 
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(path_).parent_path(), ec);
-  if (ec) throw Error::internal("creating the directory of " + path_ + ": " + ec.message());
+  makeDirectories(std::filesystem::path(path_).parent_path());
 
   const std::string lockPath = path_ + ".lock";
   lock_.reset(::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));

@@ -5,12 +5,12 @@
 #include <nlohmann/json.hpp>
 
 #include "config/ConfigWriter.h"
+#include "core/AtomicFile.h"
 #include "core/Error.h"
 #include "cri/RuntimeHealth.h"
 #include "cri/ServiceBoundary.h"
-#include "cri/runtime/CriViews.h"
+#include "cri/state/CriMessages.h"
 #include "cri/runtime/StreamRequests.h"
-#include "storage/AtomicFile.h"
 
 namespace crix::cri {
 
@@ -240,7 +240,7 @@ grpc::Status RuntimeServiceImpl::ContainerStatus(grpc::ServerContext*, const v1:
       };
       try {
         info["runtimeSpec"] =
-            nlohmann::json::parse(storage::readWholeFile(parts_.state.layout().bundleConfig(ctr.id)));
+            nlohmann::json::parse(readWholeFile(parts_.state.layout().bundleConfig(ctr.id)));
       } catch (const std::exception& e) {
         info["runtimeSpec"] = nullptr;
       }

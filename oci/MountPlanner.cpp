@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <set>
 
+#include "core/Directories.h"
 #include "core/Error.h"
 #include "core/Log.h"
 #include "oci/MountInfo.h"
@@ -139,11 +140,7 @@ class CriMountConverter {
               "creating it as a directory");
         }
       }
-      std::error_code ec;
-      fs::create_directories(source, ec);
-      if (ec) {
-        throw Error::internal("create missing mount source " + source + ": " + ec.message());
-      }
+      makeDirectories(source);
     }
     char resolved[PATH_MAX];
     if (!::realpath(source.c_str(), resolved)) {
@@ -243,9 +240,7 @@ MountPlan planMounts(const config::Config& cfg, const PodContext& pod, const Con
             "image_volumes = \"bind\" needs the container's run directory");
       }
       const std::string source = ctr.runDir + "/mounts/volume-" + std::to_string(bindIndex++);
-      std::error_code ec;
-      fs::create_directories(source, ec);
-      if (ec) throw Error::internal("create image volume " + source + ": " + ec.message());
+      makeDirectories(source);
       volumeMounts.push_back(mount(dest, "bind", source, {"rbind", "rprivate", "rw"}));
     } else if (mode != "ignore") {
       throw Error::failedPrecondition("crio.image.image_volumes \"" + mode +

@@ -9,9 +9,10 @@
 #include <cerrno>
 #include <filesystem>
 
+#include "core/AtomicFile.h"
+#include "core/Directories.h"
 #include "core/Error.h"
 #include "core/Log.h"
-#include "storage/AtomicFile.h"
 #include "storage/DirectoryUsage.h"
 #include "storage/OverlayMount.h"
 #include "storage/layer/TreeRemover.h"
@@ -79,11 +80,8 @@ ContainerLayersRecord recordFromJson(const nlohmann::json& j) {
 }  // namespace
 
 ContainerLayers::ContainerLayers(std::string dir, const LayerStore& layers) : dir_(std::move(dir)), layers_(layers) {
-  std::error_code ec;
-  fs::create_directories(dir_, ec);
-  if (ec) throw Error::internal("creating " + dir_ + ": " + ec.message());
   // Images carry setuid binaries; no host user may reach them through here.
-  if (::chmod(dir_.c_str(), 0700) != 0) throw Error::fromErrno("chmod " + dir_, errno);
+  makeDirectories(dir_, 0700);
   recover();
 }
 

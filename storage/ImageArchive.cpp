@@ -8,12 +8,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/AtomicFile.h"
 #include "core/Error.h"
-#include "core/Log.h"
 #include "core/UniqueFd.h"
-#include "storage/AtomicFile.h"
 #include "storage/digest/DigestHasher.h"
-#include "storage/layer/TreeRemover.h"
 #include "storage/registry/ImageReference.h"
 #include "storage/registry/ManifestParser.h"
 #include "storage/registry/MediaTypes.h"
@@ -144,68 +142,52 @@ ImageNames namesFor(const std::string& tag) {
 
 }  // namespace
 
+// The scratch copy goes with the object, also when reading fails here.
 ImageArchive::ImageArchive(const std::string& archivePath, const std::string& scratchParent)
-    : archivePath_(archivePath) {
-  std::string tmpl = scratchParent + "/.tmp-load-XXXXXX";
-  if (!::mkdtemp(tmpl.data())) throw Error::fromErrno("creating a directory in " + scratchParent, errno);
-  scratch_ = tmpl;
-
-  try {
-    ArchiveReader reader;
-    archive_read_support_filter_all(reader.a);
-    archive_read_support_format_tar(reader.a);
-    if (archive_read_open_filename(reader.a, archivePath.c_str(), 1 << 16) != ARCHIVE_OK)
-      throw Error::invalidArgument("cannot read image archive " + archivePath + ": " +
+    : archivePath_(archivePath), scratch_(scratchParent, ".tmp-load") {
+  ArchiveReader reader;
+  archive_read_support_filter_all(reader.a);
+  archive_read_support_format_tar(reader.a);
+  if (archive_read_open_filename(reader.a, archivePath.c_str(), 1 << 16) != ARCHIVE_OK)
+    throw Error::invalidArgument("cannot read image archive " + archivePath + ": " +
+                                 archive_error_string(reader.a));
+  std::map<std::string, std::string> links;  // member -> cleaned target member
+  archive_entry* entry = nullptr;
+  int counter = 0;
+  for (;;) {
+    const int r = archive_read_next_header(reader.a, &entry);
+    if (r == ARCHIVE_EOF) break;
+    if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+      throw Error::invalidArgument("image archive " + archivePath + " is damaged: " + archive_error_string(reader.a));
+    const std::string raw = archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "";
+    const auto name = cleanMemberName(raw);
+    if (!name || (!raw.empty() && raw.front() == '/'))
+      throw Error::invalidArgument("image archive " + archivePath + ": entry \"" + raw + "\" leaves the archive");
+    const auto type = archive_entry_filetype(entry);
+    if (type == AE_IFLNK) {
+      const char* target = archive_entry_symlink(entry);
+      const std::string joined = (target && target[0] == '/') ? std::string("..") : parentOf(*name) + "/" + (target ? target : "");
+      if (const auto cleaned = cleanMemberName(joined)) links[*name] = *cleaned;
+      continue;  // a link leaving the archive is simply never resolved
+    }
+    if (type == AE_IFREG && archive_entry_hardlink(entry)) {
+      if (const auto target = cleanMemberName(archive_entry_hardlink(entry))) links[*name] = *target;
+      continue;
+    }
+    if (type != AE_IFREG) continue;
+    const std::string copy = scratch_.path() + "/" + std::to_string(counter++);
+    UniqueFd out(::open(copy.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (!out) throw Error::fromErrno("creating " + copy, errno);
+    if (archive_read_data_into_fd(reader.a, out.get()) != ARCHIVE_OK)
+      throw Error::invalidArgument("image archive " + archivePath + ": cannot read \"" + raw + "\": " +
                                    archive_error_string(reader.a));
-    std::map<std::string, std::string> links;  // member -> cleaned target member
-    archive_entry* entry = nullptr;
-    int counter = 0;
-    for (;;) {
-      const int r = archive_read_next_header(reader.a, &entry);
-      if (r == ARCHIVE_EOF) break;
-      if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
-        throw Error::invalidArgument("image archive " + archivePath + " is damaged: " + archive_error_string(reader.a));
-      const std::string raw = archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "";
-      const auto name = cleanMemberName(raw);
-      if (!name || (!raw.empty() && raw.front() == '/'))
-        throw Error::invalidArgument("image archive " + archivePath + ": entry \"" + raw + "\" leaves the archive");
-      const auto type = archive_entry_filetype(entry);
-      if (type == AE_IFLNK) {
-        const char* target = archive_entry_symlink(entry);
-        const std::string joined = (target && target[0] == '/') ? std::string("..") : parentOf(*name) + "/" + (target ? target : "");
-        if (const auto cleaned = cleanMemberName(joined)) links[*name] = *cleaned;
-        continue;  // a link leaving the archive is simply never resolved
-      }
-      if (type == AE_IFREG && archive_entry_hardlink(entry)) {
-        if (const auto target = cleanMemberName(archive_entry_hardlink(entry))) links[*name] = *target;
-        continue;
-      }
-      if (type != AE_IFREG) continue;
-      const std::string copy = scratch_ + "/" + std::to_string(counter++);
-      UniqueFd out(::open(copy.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-      if (!out) throw Error::fromErrno("creating " + copy, errno);
-      if (archive_read_data_into_fd(reader.a, out.get()) != ARCHIVE_OK)
-        throw Error::invalidArgument("image archive " + archivePath + ": cannot read \"" + raw + "\": " +
-                                     archive_error_string(reader.a));
-      files_[*name] = copy;
-    }
-    // Links to links are followed a few steps, never outside the map.
-    for (const auto& [name, target] : links) {
-      std::string at = target;
-      for (int hops = 0; hops < 8 && !files_.count(at) && links.count(at); ++hops) at = links.at(at);
-      if (auto it = files_.find(at); it != files_.end()) files_[name] = it->second;
-    }
-  } catch (...) {
-    layer::removeTree(scratch_);
-    throw;
+    files_[*name] = copy;
   }
-}
-
-ImageArchive::~ImageArchive() {
-  try {
-    layer::removeTree(scratch_);
-  } catch (const std::exception& e) {
-    log::warn("removing ", scratch_, ": ", e.what());
+  // Links to links are followed a few steps, never outside the map.
+  for (const auto& [name, target] : links) {
+    std::string at = target;
+    for (int hops = 0; hops < 8 && !files_.count(at) && links.count(at); ++hops) at = links.at(at);
+    if (auto it = files_.find(at); it != files_.end()) files_[name] = it->second;
   }
 }
 
@@ -287,7 +269,7 @@ std::vector<ArchivedImage> ImageArchive::dockerSaveImages(const std::string& nam
     // Kept beside the extracted files so it is served like any other blob.
     const std::string body = schema2.dump();
     const Digest top = digest::DigestHasher::digestOf(digest::DigestAlgorithm::Sha256, body);
-    const std::string manifestCopy = scratch_ + "/manifest-" + top.hex();
+    const std::string manifestCopy = scratch_.path() + "/manifest-" + top.hex();
     writeFileAtomically(manifestCopy, body, 0600);
     blobs[top.str()] = manifestCopy;
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/PrivateDirectory.h"
 #include "storage/ImagePuller.h"
 #include "storage/ImageSource.h"
 
@@ -29,7 +30,6 @@ class ImageArchive {
   // the directory is removed when the ImageArchive goes away. Throws
   // InvalidArgument naming the entry for names that climb out of the archive.
   ImageArchive(const std::string& archivePath, const std::string& scratchParent);
-  ~ImageArchive();
   ImageArchive(const ImageArchive&) = delete;
   ImageArchive& operator=(const ImageArchive&) = delete;
 
@@ -46,7 +46,7 @@ class ImageArchive {
   std::vector<ArchivedImage> dockerSaveImages(const std::string& nameOverride) const;
 
   std::string archivePath_;
-  std::string scratch_;
+  PrivateDirectory scratch_;
   std::map<std::string, std::string> files_;  // archive member -> extracted file
 };
 

@@ -9,6 +9,7 @@
 
 #include "core/Error.h"
 #include "core/Log.h"
+#include "core/WallClock.h"
 #include "storage/layer/BackgroundUnpack.h"
 #include "storage/registry/ImageConfig.h"
 #include "storage/registry/ManifestParser.h"
@@ -28,11 +29,6 @@ layer::Compression toLayerCompression(registry::LayerCompression c) {
     case registry::LayerCompression::None: return layer::Compression::None;
   }
   return layer::Compression::Auto;
-}
-
-int64_t nowNanos() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 // Which failure to report when every source failed: the one that says the

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <set>
 
+#include "core/Directories.h"
 #include "core/Error.h"
 #include "core/Log.h"
 #include "storage/ImageArchive.h"
@@ -46,7 +47,7 @@ ImageStorage::ImageStorage(ImageStorageOptions options)
   // Layers left behind by a crash between their unpack and their image.
   collectUnusedLayers();
   if (fs::exists(scratchDir_)) layer::removeTree(scratchDir_);
-  fs::create_directories(scratchDir_);
+  makeDirectories(scratchDir_);
 }
 
 std::vector<ImageRecord> ImageStorage::load(const std::string& archivePath, const std::string& nameOverride) {

@@ -6,9 +6,10 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "core/AtomicFile.h"
+#include "core/Directories.h"
 #include "core/Error.h"
 #include "core/Log.h"
-#include "storage/AtomicFile.h"
 #include "storage/layer/TreeRemover.h"
 
 namespace crix::storage {
@@ -35,9 +36,7 @@ void appendUnique(std::vector<std::string>& to, const std::vector<std::string>& 
 }  // namespace
 
 ImageStore::ImageStore(std::string dir) : dir_(std::move(dir)) {
-  std::error_code ec;
-  fs::create_directories(dir_, ec);
-  if (ec) throw Error::internal("creating " + dir_ + ": " + ec.message());
+  makeDirectories(dir_);
   load();
 }
 

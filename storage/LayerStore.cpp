@@ -4,9 +4,10 @@
 
 #include <filesystem>
 
+#include "core/AtomicFile.h"
+#include "core/Directories.h"
 #include "core/Error.h"
 #include "core/Log.h"
-#include "storage/AtomicFile.h"
 #include "storage/digest/DigestHasher.h"
 #include "storage/layer/TreeRemover.h"
 
@@ -47,9 +48,7 @@ std::vector<std::string> chainIds(const std::vector<std::string>& diffIds) {
 }
 
 LayerStore::LayerStore(std::string dir) : dir_(std::move(dir)) {
-  std::error_code ec;
-  fs::create_directories(dir_, ec);
-  if (ec) throw Error::internal("creating " + dir_ + ": " + ec.message());
+  makeDirectories(dir_);
   recover();
 }
 

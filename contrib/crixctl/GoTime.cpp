@@ -1,4 +1,5 @@
 #include "contrib/crixctl/GoTime.h"
+#include "core/WallClock.h"
 
 #include <chrono>
 #include <cmath>
@@ -90,9 +91,6 @@ std::string goTimeString(std::int64_t unixNanos) {
   return dateTime(t.tm, ' ') + fraction(t.nanos) + " " + offset(t.tm, false) + " " + zoneName;
 }
 
-std::int64_t nowUnixNanos() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+std::int64_t nowUnixNanos() { return crix::nowNanos(); }
 
 }  // namespace crixctl

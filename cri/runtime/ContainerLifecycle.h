@@ -3,9 +3,14 @@
 // RemoveContainer, and what runs inside a live one (ExecSync, log reopen,
 // resource updates). How a container ended is read from crix-conmon's exit
 // file: when ExitWatcher sees it appear (noteExit()), and whenever the daemon
-// looks (refresh()), so a container that exits while the daemon is down is
+// looks (recordExit()), so a container that exits while the daemon is down is
 // seen exactly as one that exits while it runs. Each exit is announced once,
 // on events().
+//
+// One file per RPC: ContainerCreate.cpp (also the infra container),
+// ContainerStart, ContainerStop, ContainerRemove (also discard()),
+// ContainerStatus (status and list), ContainerExecSync, ContainerReopenLog,
+// ContainerUpdateResources, and ContainerExit (reading and recording exits).
 #pragma once
 
 #include <chrono>
@@ -58,17 +63,22 @@ class ContainerLifecycle {
   void noteExit(const std::string& id);
   ContainerEventHub& events() { return events_; }
 
-  // Reads the exit file into a live record; true when the record changed
-  // (and was saved, and the exit announced). Call with the container's lock
-  // held.
-  bool refresh(ContainerRecord& record);
-  // The same without saving, for readers that do not hold the lock.
-  bool observe(ContainerRecord& record) const;
+  // The two ways to learn how a container ended, from crix-conmon's exit
+  // file. readExit() changes only the caller's copy (for readers that do
+  // not hold the container's lock); recordExit() also saves the record and
+  // announces the exit, so it needs the lock. Both return true when the
+  // record changed (a live container found exited).
+  bool readExit(ContainerRecord& record) const;
+  bool recordExit(ContainerRecord& record);
   // Tears down what a (possibly half-made) container holds on the node: the
   // runtime's state, the rootfs mount and layer, its directory and record.
   void discard(const ContainerRecord& record);
 
  private:
+  // How long a SIGKILLed container may take to be reaped and recorded before
+  // a stop gives up (an unkillable D-state process, a dead monitor).
+  static constexpr std::chrono::seconds kKillWait{20};
+
   ContainerRecord mustFind(const std::string& idOrPrefix) const;
   bool waitForExit(ContainerRecord& record, std::chrono::milliseconds limit);
   // `podLock`, when given, is released as soon as the container's record is in.

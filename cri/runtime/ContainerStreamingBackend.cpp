@@ -5,6 +5,8 @@
 #include <functional>
 #include <thread>
 
+#include "core/AtomicFile.h"
+#include "core/Directories.h"
 #include "core/Error.h"
 #include "core/Log.h"
 #include "cri/runtime/AttachRelay.h"
@@ -14,7 +16,6 @@
 #include "oci/runtime/ExecSession.h"
 #include "oci/runtime/ExecSync.h"
 #include "oci/runtime/RuntimeHandlerInfo.h"
-#include "storage/AtomicFile.h"
 
 namespace crix::cri {
 
@@ -64,7 +65,7 @@ streaming::RemoteCommandOutcome ContainerStreamingBackend::exec(const streaming:
   if (record.state != ContainerState::Running)
     return {0, "container " + record.id + " is not running"};
   const auto cfg = config_.snapshot();
-  const auto spec = nlohmann::json::parse(storage::readWholeFile(state_.layout().bundleConfig(record.id)));
+  const auto spec = nlohmann::json::parse(readWholeFile(state_.layout().bundleConfig(record.id)));
 
   oci::ExecSessionRequest start;
   start.runtime = oci::resolveRuntime(*cfg, record.runtimeHandler);
@@ -81,7 +82,7 @@ streaming::RemoteCommandOutcome ContainerStreamingBackend::exec(const streaming:
   // A client that goes away takes its exec with it (kubelet's behaviour).
   start.killOnDetach = true;
   start.parentDir = state_.layout().execDir(record.id);
-  std::filesystem::create_directories(start.parentDir);
+  makeDirectories(start.parentDir);
 
   std::unique_ptr<oci::ExecSession> session;
   try {

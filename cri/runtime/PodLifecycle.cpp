@@ -6,9 +6,9 @@
 
 #include "core/Error.h"
 #include "core/Log.h"
+#include "core/WallClock.h"
 #include "cri/runtime/ContainerLifecycle.h"
 #include "cri/runtime/RandomId.h"
-#include "cri/runtime/WallClock.h"
 #include "cri/sandbox/PodHostname.h"
 #include "cri/sandbox/ResolvConf.h"
 #include "cri/sandbox/ShmMount.h"

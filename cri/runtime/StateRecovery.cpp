@@ -5,10 +5,10 @@
 #include <fstream>
 #include <set>
 
+#include "core/AtomicFile.h"
 #include "core/Error.h"
 #include "core/Log.h"
-#include "cri/runtime/WallClock.h"
-#include "storage/AtomicFile.h"
+#include "core/WallClock.h"
 
 namespace crix::cri {
 
@@ -20,7 +20,7 @@ namespace {
 // recycled pid belongs to some other program).
 bool monitorAlive(const std::string& conmonPidFile) {
   try {
-    const int pid = std::stoi(storage::readWholeFile(conmonPidFile));
+    const int pid = std::stoi(readWholeFile(conmonPidFile));
     std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
     std::string name;
     std::getline(comm, name);
@@ -92,7 +92,7 @@ RecoverySummary recoverState(RuntimeState& state, PodLifecycle& pods, ContainerL
     known.insert(ctr.id);
     ++summary.containers;
     auto lock = state.containerLock(ctr.id);
-    containers.refresh(ctr);
+    containers.recordExit(ctr);
     if (ctr.state == ContainerState::Exited || monitorAlive(state.layout().conmonPidFile(ctr.id))) continue;
     // Nobody can tell how it ended: its monitor died with it (or the node's
     // processes were killed wholesale).

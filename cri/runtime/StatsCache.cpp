@@ -2,7 +2,7 @@
 
 #include "core/Error.h"
 #include "core/Log.h"
-#include "cri/runtime/WallClock.h"
+#include "core/WallClock.h"
 
 namespace crix::cri {
 

@@ -2,8 +2,8 @@
 
 #include "core/Error.h"
 #include "core/Log.h"
-#include "cri/runtime/CriViews.h"
-#include "cri/runtime/WallClock.h"
+#include "core/WallClock.h"
+#include "cri/state/CriMessages.h"
 #include "oci/runtime/CgroupStats.h"
 
 namespace crix::cri {

@@ -1,7 +1,7 @@
 #include "cri/sandbox/PodHostname.h"
 
+#include "core/AtomicFile.h"
 #include "core/Error.h"
-#include "storage/AtomicFile.h"
 
 namespace crix::sandbox {
 
@@ -35,7 +35,7 @@ void validatePodHostname(const std::string& hostname) {
 }
 
 void writeHostnameFile(const std::string& path, const std::string& hostname) {
-  storage::writeFileAtomically(path, hostname + "\n");
+  writeFileAtomically(path, hostname + "\n");
 }
 
 }  // namespace crix::sandbox

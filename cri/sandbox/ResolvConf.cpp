@@ -5,8 +5,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "core/AtomicFile.h"
 #include "core/Error.h"
-#include "storage/AtomicFile.h"
 
 namespace crix::sandbox {
 
@@ -46,10 +46,10 @@ void writeResolvConf(const std::string& path, const runtime::v1::DNSConfig& dns,
     if (!in) throw Error::fromErrno("read the node's " + hostResolvConf + " for the pod's resolv.conf", errno);
     const std::string content{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     if (in.bad()) throw Error::internal("read the node's " + hostResolvConf + " for the pod's resolv.conf");
-    storage::writeFileAtomically(path, content);
+    writeFileAtomically(path, content);
     return;
   }
-  storage::writeFileAtomically(path, resolvConfText(dns));
+  writeFileAtomically(path, resolvConfText(dns));
 }
 
 }  // namespace crix::sandbox

@@ -5,22 +5,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/AtomicFile.h"
+#include "core/Directories.h"
 #include "core/Error.h"
 #include "core/Log.h"
-#include "storage/AtomicFile.h"
 
 namespace crix::cri {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-void makeDir(const std::string& dir, unsigned mode) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw Error::internal("create " + dir + ": " + ec.message());
-  fs::permissions(dir, static_cast<fs::perms>(mode), ec);
-}
 
 template <class Record, class Parse>
 std::vector<Record> readRecords(const std::string& dir, const std::string& fileName, Parse parse,
@@ -31,7 +25,7 @@ std::vector<Record> readRecords(const std::string& dir, const std::string& fileN
     const std::string id = entry.path().filename();
     const std::string path = entry.path() / fileName;
     try {
-      out.push_back(parse(nlohmann::json::parse(storage::readWholeFile(path))));
+      out.push_back(parse(nlohmann::json::parse(readWholeFile(path))));
     } catch (const std::exception& e) {
       log::warn("unreadable record ", path, ": ", e.what());
       if (damaged) damaged->push_back(id);
@@ -47,8 +41,8 @@ void removeFile(const std::string& path) {
 }  // namespace
 
 RuntimeState::RuntimeState(StateLayout layout) : layout_(std::move(layout)) {
-  makeDir(layout_.podsDir(), 0700);
-  makeDir(layout_.containersDir(), 0700);
+  makeDirectories(layout_.podsDir(), 0700);
+  makeDirectories(layout_.containersDir(), 0700);
 }
 
 std::vector<PodRecord> RuntimeState::readPodRecords(std::vector<std::string>* damaged) const {
@@ -86,8 +80,8 @@ void RuntimeState::addPod(const PodRecord& record) {
     pods_[record.id] = record;
   }
   try {
-    makeDir(layout_.podDir(record.id), 0711);
-    storage::writeFileAtomically(layout_.podRecord(record.id), toJson(record).dump(), 0600);
+    makeDirectories(layout_.podDir(record.id), 0711);
+    writeFileAtomically(layout_.podRecord(record.id), toJson(record).dump(), 0600);
   } catch (...) {
     std::lock_guard lock(mutex_);
     podNames_.erase(key);
@@ -98,7 +92,7 @@ void RuntimeState::addPod(const PodRecord& record) {
 }
 
 void RuntimeState::savePod(const PodRecord& record) {
-  storage::writeFileAtomically(layout_.podRecord(record.id), toJson(record).dump(), 0600);
+  writeFileAtomically(layout_.podRecord(record.id), toJson(record).dump(), 0600);
   std::lock_guard lock(mutex_);
   pods_[record.id] = record;
 }
@@ -162,8 +156,8 @@ void RuntimeState::addContainer(const ContainerRecord& record, const PodRecord& 
     containers_[record.id] = record;
   }
   try {
-    makeDir(layout_.containerDir(record.id), 0711);
-    storage::writeFileAtomically(layout_.containerRecord(record.id), toJson(record).dump(), 0600);
+    makeDirectories(layout_.containerDir(record.id), 0711);
+    writeFileAtomically(layout_.containerRecord(record.id), toJson(record).dump(), 0600);
   } catch (...) {
     std::lock_guard lock(mutex_);
     containerNames_.erase(key);
@@ -175,7 +169,7 @@ void RuntimeState::addContainer(const ContainerRecord& record, const PodRecord& 
 }
 
 void RuntimeState::saveContainer(const ContainerRecord& record) {
-  storage::writeFileAtomically(layout_.containerRecord(record.id), toJson(record).dump(), 0600);
+  writeFileAtomically(layout_.containerRecord(record.id), toJson(record).dump(), 0600);
   std::lock_guard lock(mutex_);
   containers_[record.id] = record;
 }

@@ -2,8 +2,9 @@
 
 #include <filesystem>
 
+#include "core/AtomicFile.h"
+#include "core/Directories.h"
 #include "core/Error.h"
-#include "storage/AtomicFile.h"
 
 namespace crix::netns::cni {
 
@@ -23,9 +24,7 @@ std::string CniAttachmentCache::path(const std::string& podId) const {
 }
 
 void CniAttachmentCache::save(const CniAttachment& a) {
-  std::error_code ec;
-  fs::create_directories(dir_, ec);
-  if (ec) throw Error::internal("create the CNI cache directory " + dir_ + ": " + ec.message());
+  makeDirectories(dir_);
   json args = json::array();
   for (const auto& [k, v] : a.runtime.args) args.push_back({k, v});
   const json doc = {
@@ -39,14 +38,14 @@ void CniAttachmentCache::save(const CniAttachment& a) {
       {"capabilityArgs", a.runtime.capabilityArgs},
       {"result", a.result},
   };
-  storage::writeFileAtomically(path(a.podId), doc.dump(), 0600);
+  writeFileAtomically(path(a.podId), doc.dump(), 0600);
 }
 
 std::optional<CniAttachment> CniAttachmentCache::load(const std::string& podId) const {
   const std::string file = path(podId);
   std::string text;
   try {
-    text = storage::readWholeFile(file);
+    text = readWholeFile(file);
   } catch (const Error& e) {
     if (e.code() == StatusCode::NotFound) return std::nullopt;
     throw;
@@ -73,7 +72,7 @@ std::optional<CniAttachment> CniAttachmentCache::load(const std::string& podId) 
 void CniAttachmentCache::remove(const std::string& podId) {
   const std::string file = path(podId);
   std::error_code ec;
-  if (fs::remove(file, ec)) storage::syncDirectory(dir_);
+  if (fs::remove(file, ec)) syncDirectory(dir_);
   if (ec) throw Error::internal("remove the CNI cache entry " + file + ": " + ec.message());
 }
 

@@ -4,8 +4,8 @@
 
 #include "core/Error.h"
 #include "core/Log.h"
+#include "core/ProcessRunner.h"
 #include "netns/cni/CniConfigDirectory.h"
-#include "oci/runtime/ProcessRunner.h"
 
 extern char** environ;
 
@@ -50,13 +50,13 @@ json callPlugin(const std::string& type, const CniPluginCall& call, const json& 
   const std::string binary = findPlugin(call.pluginDirs, type);
   if (binary.empty()) throw Error::failedPrecondition(what + ": no such plugin in the plugin directories");
 
-  oci::ProcessSpec spec;
+  ProcessSpec spec;
   spec.argv = {binary};
   spec.env = pluginEnvironment(call);
   spec.stdinData = config.dump();
   spec.timeout = call.timeout;
   log::debug("running ", what);
-  const oci::ProcessOutcome outcome = oci::runProcess(spec);
+  const ProcessOutcome outcome = runProcess(spec);
 
   if (outcome.timedOut)
     throw Error(StatusCode::DeadlineExceeded,

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/Error.h"
+#include "core/WallClock.h"
 #include "oci/runtime/CgroupPaths.h"
 
 namespace crix::oci {
@@ -63,9 +64,7 @@ void requireDir(const std::string& dir, const std::string& cgroupsPath) {
 
 CgroupStats readCgroupStats(const std::string& cgroupsPath) {
   CgroupStats s;
-  s.timestampNanos = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+  s.timestampNanos = nowNanos();
   std::uint64_t inactiveFile = 0;
   if (cgroupV2Unified()) {
     const std::string dir = cgroupDir("", cgroupsPath);

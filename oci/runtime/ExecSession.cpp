@@ -7,10 +7,10 @@
 
 #include <cerrno>
 
+#include "core/ChildExec.h"
 #include "core/Error.h"
 #include "core/Log.h"
 #include "core/UniqueFd.h"
-#include "oci/runtime/ChildExec.h"
 #include "oci/runtime/ControlFifo.h"
 #include "oci/runtime/ExitFile.h"
 #include "oci/runtime/MonitorLauncher.h"

@@ -23,8 +23,8 @@
 #include <optional>
 #include <string>
 
+#include "core/PrivateDirectory.h"
 #include "oci/runtime/DirectChild.h"
-#include "oci/runtime/PrivateDirectory.h"
 #include "oci/runtime/RuntimeHandlerInfo.h"
 
 namespace crix::oci {

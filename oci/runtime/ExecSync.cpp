@@ -8,11 +8,11 @@
 
 #include "core/Error.h"
 #include "core/Log.h"
+#include "core/PrivateDirectory.h"
+#include "core/ProcessRunner.h"
 #include "core/UniqueFd.h"
 #include "oci/runtime/ExitFile.h"
 #include "oci/runtime/MonitorLauncher.h"
-#include "oci/runtime/ProcessRunner.h"
-#include "oci/runtime/PrivateDirectory.h"
 
 namespace crix::oci {
 namespace {

@@ -11,11 +11,11 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "core/ChildExec.h"
 #include "core/Error.h"
 #include "core/Log.h"
 #include "core/UniqueFd.h"
 #include "oci/runtime/CgroupPaths.h"
-#include "oci/runtime/ChildExec.h"
 #include "oci/runtime/OciRuntime.h"
 
 namespace crix::oci {

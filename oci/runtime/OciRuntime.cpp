@@ -5,7 +5,7 @@
 
 #include "core/Error.h"
 #include "core/Log.h"
-#include "oci/runtime/ProcessRunner.h"
+#include "core/ProcessRunner.h"
 
 namespace crix::oci {
 
@@ -98,7 +98,7 @@ void OciRuntime::remove(const std::string& id, bool force) const {
   throw Error(StatusCode::Unknown, r.describe());
 }
 
-std::optional<RuntimeState> OciRuntime::state(const std::string& id) const {
+std::optional<ContainerRuntimeStatus> OciRuntime::state(const std::string& id) const {
   const Result r = run({"state", id});
   if (!r.outcome.ok()) {
     if (runtimeSaysNotFound(r.errorText())) return std::nullopt;
@@ -106,7 +106,7 @@ std::optional<RuntimeState> OciRuntime::state(const std::string& id) const {
   }
   try {
     const auto j = nlohmann::json::parse(r.outcome.out);
-    RuntimeState s;
+    ContainerRuntimeStatus s;
     s.status = j.at("status").get<std::string>();
     s.pid = j.value("pid", 0);
     return s;

@@ -13,7 +13,9 @@
 
 namespace crix::oci {
 
-struct RuntimeState {
+// The runtime's "state" of one container (OCI runtime spec, "State"); not to
+// be confused with cri::RuntimeState, the daemon's records.
+struct ContainerRuntimeStatus {
   std::string status;  // "creating", "created", "running", "paused" or "stopped"
   int pid = 0;         // 0 once stopped
 };
@@ -33,7 +35,7 @@ class OciRuntime {
   // runc delete [--force]; a container the runtime does not know is success.
   void remove(const std::string& id, bool force) const;
   // runc state; nullopt when the runtime does not know the container.
-  std::optional<RuntimeState> state(const std::string& id) const;
+  std::optional<ContainerRuntimeStatus> state(const std::string& id) const;
   // runc update --resources FILE with an OCI LinuxResources object.
   void update(const std::string& id, const nlohmann::json& linuxResources) const;
   void pause(const std::string& id) const;

@@ -10,11 +10,11 @@
 
 #include "config/Config.h"
 #include "core/Error.h"
+#include "core/ProcessRunner.h"
 #include "oci/runtime/CgroupPaths.h"
 #include "oci/runtime/ControlFifo.h"
 #include "oci/runtime/ExecSync.h"
 #include "oci/runtime/ExitFile.h"
-#include "oci/runtime/ProcessRunner.h"
 #include "oci/runtime/RuntimeHandlerInfo.h"
 #include "tests/support/Subprocess.h"
 #include "tests/support/TempDir.h"

@@ -8,7 +8,7 @@
 
 #include "core/UniqueFd.h"
 
-namespace crix::oci {
+namespace crix {
 
 // Owns the strings and the NULL-terminated pointer arrays execve wants.
 class ExecArgs {
@@ -43,4 +43,4 @@ void closeFdsFromInChild(int first);
 // allocating (the parent prepares prefix and suffix).
 void reportErrnoInChild(int fd, const char* prefix, int err, const char* suffix);
 
-}  // namespace crix::oci
+}  // namespace crix

@@ -1,4 +1,4 @@
-#include "storage/AtomicFile.h"
+#include "core/AtomicFile.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -10,7 +10,7 @@
 #include "core/Error.h"
 #include "core/UniqueFd.h"
 
-namespace crix::storage {
+namespace crix {
 
 void syncDirectory(const std::string& dir) {
   UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -64,4 +64,4 @@ std::string readWholeFile(const std::string& path) {
   return out;
 }
 
-}  // namespace crix::storage
+}  // namespace crix

@@ -1,7 +1,7 @@
 // What List/Status RPCs show of records, and the List filters.
 #include <doctest/doctest.h>
 
-#include "cri/runtime/CriViews.h"
+#include "cri/state/CriMessages.h"
 
 #include <csignal>
 

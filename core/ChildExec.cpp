@@ -1,4 +1,4 @@
-#include "oci/runtime/ChildExec.h"
+#include "core/ChildExec.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -12,7 +12,7 @@
 
 extern char** environ;
 
-namespace crix::oci {
+namespace crix {
 
 ExecArgs::ExecArgs(std::vector<std::string> argv, std::vector<std::string> env)
     : argv_(std::move(argv)), env_(std::move(env)) {
@@ -65,4 +65,4 @@ void reportErrnoInChild(int fd, const char* prefix, int err, const char* suffix)
   }
 }
 
-}  // namespace crix::oci
+}  // namespace crix

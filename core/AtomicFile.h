@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace crix::storage {
+namespace crix {
 
 void writeFileAtomically(const std::string& path, std::string_view content, unsigned mode = 0644);
 // fsync of a directory, so that a rename or unlink inside it is durable.
@@ -14,4 +14,4 @@ void syncDirectory(const std::string& dir);
 // The whole file; throws NotFound when it does not exist.
 std::string readWholeFile(const std::string& path);
 
-}  // namespace crix::storage
+}  // namespace crix

@@ -1,4 +1,4 @@
-#include "oci/runtime/ProcessRunner.h"
+#include "core/ProcessRunner.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -10,11 +10,11 @@
 #include <cerrno>
 #include <thread>
 
+#include "core/ChildExec.h"
 #include "core/Error.h"
 #include "core/UniqueFd.h"
-#include "oci/runtime/ChildExec.h"
 
-namespace crix::oci {
+namespace crix {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -183,4 +183,4 @@ ProcessOutcome runProcess(const ProcessSpec& spec) {
   return result;
 }
 
-}  // namespace crix::oci
+}  // namespace crix

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace crix::oci {
+namespace crix {
 
 struct ProcessSpec {
   std::vector<std::string> argv;                // argv[0] is an absolute path
@@ -38,4 +38,4 @@ ProcessOutcome runProcess(const ProcessSpec& spec);
 // "runc --root X kill ID 9" for messages.
 std::string commandLine(const std::vector<std::string>& argv);
 
-}  // namespace crix::oci
+}  // namespace crix

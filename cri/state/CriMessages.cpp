@@ -1,4 +1,4 @@
-#include "cri/runtime/CriViews.h"
+#include "cri/state/CriMessages.h"
 
 #include <csignal>
 #include <cstring>

@@ -1,9 +1,11 @@
+// The one wall clock: CRI timestamps, exit times and log times are all Unix
+// nanoseconds from here.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 
-namespace crix::cri {
+namespace crix {
 
 // CRI timestamps are Unix nanoseconds.
 inline int64_t nowNanos() {
@@ -12,4 +14,4 @@ inline int64_t nowNanos() {
       .count();
 }
 
-}  // namespace crix::cri
+}  // namespace crix

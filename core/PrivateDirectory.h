@@ -4,7 +4,7 @@
 
 #include <string>
 
-namespace crix::oci {
+namespace crix {
 
 class PrivateDirectory {
  public:
@@ -22,4 +22,4 @@ class PrivateDirectory {
   std::string path_;
 };
 
-}  // namespace crix::oci
+}  // namespace crix

@@ -1,4 +1,4 @@
-#include "oci/runtime/PrivateDirectory.h"
+#include "core/PrivateDirectory.h"
 
 #include <stdlib.h>
 
@@ -8,7 +8,7 @@
 #include "core/Error.h"
 #include "core/Log.h"
 
-namespace crix::oci {
+namespace crix {
 
 PrivateDirectory::PrivateDirectory(const std::string& parent, const std::string& prefix) {
   std::string tmpl = parent + "/" + prefix + "-XXXXXX";
@@ -22,4 +22,4 @@ PrivateDirectory::~PrivateDirectory() {
   if (ec) log::warn("cannot remove ", path_, ": ", ec.message());
 }
 
-}  // namespace crix::oci
+}  // namespace crix
