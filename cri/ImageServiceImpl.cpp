@@ -4,10 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/Error.h"
-#include "core/WallClock.h"
 #include "cri/PullRequestFromCri.h"
 #include "cri/ServiceBoundary.h"
-#include "storage/DirectoryUsage.h"
 
 namespace crix::cri {
 

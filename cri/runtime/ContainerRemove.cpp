@@ -1,7 +1,6 @@
 // RemoveContainer, and the teardown of a (possibly half-made) container.
 #include "cri/runtime/ContainerLifecycle.h"
 
-#include <csignal>
 #include <filesystem>
 #include <thread>
 

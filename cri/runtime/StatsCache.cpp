@@ -18,40 +18,32 @@ StatsCache::~StatsCache() {
   worker_.join();
 }
 
+// Every round walks the disk; with a period it also reads the cgroups.
 void StatsCache::run() {
-  const auto diskPeriod = periodic() ? period_ : std::chrono::seconds(kDiskPeriodOnDemand);
-  const auto tick = periodic() ? std::min(period_, diskPeriod) : diskPeriod;
-  auto nextDisk = std::chrono::steady_clock::now();
+  const auto round = periodic() ? period_ : kDiskPeriodOnDemand;
   for (;;) {
-    const auto now = std::chrono::steady_clock::now();
-    const bool disk = now >= nextDisk;
-    if (disk) nextDisk = now + diskPeriod;
     try {
-      collect(disk);
+      collect();
     } catch (const std::exception& e) {
       // A round that fails keeps the last figures; the next may succeed.
       log::warn("stats collection: ", e.what());
     }
     std::unique_lock lock(mutex_);
     ++rounds_;
-    if (wake_.wait_for(lock, tick, [&] { return stopping_; })) return;
+    if (wake_.wait_for(lock, round, [&] { return stopping_; })) return;
   }
 }
 
 // Measures with no lock held, then swaps the results in: readers never wait
 // for a walk.
-void StatsCache::collect(bool disk) {
-  const auto live = sources_.containers();
+void StatsCache::collect() {
   std::map<std::string, Disk> layers;
   std::map<std::string, oci::CgroupStats> cgroups;
-  Disk imageFs, containerFs;
-  for (const auto& ctr : live) {
-    if (disk) {
-      try {
-        layers[ctr.id] = Disk{sources_.writableLayer(ctr.id), nowNanos()};
-      } catch (const Error& e) {
-        log::debug("writable layer usage of container ", ctr.id, ": ", e.what());
-      }
+  for (const auto& ctr : sources_.containers()) {
+    try {
+      layers[ctr.id] = Disk{sources_.writableLayer(ctr.id), nowNanos()};
+    } catch (const Error& e) {
+      log::debug("writable layer usage of container ", ctr.id, ": ", e.what());
     }
     if (periodic() && !ctr.cgroupsPath.empty()) {
       try {
@@ -62,16 +54,12 @@ void StatsCache::collect(bool disk) {
       }
     }
   }
-  if (disk) {
-    imageFs = Disk{sources_.imageFs(), nowNanos()};
-    containerFs = Disk{sources_.containerFs(), nowNanos()};
-  }
+  Disk imageFs{sources_.imageFs(), nowNanos()};
+  Disk containerFs{sources_.containerFs(), nowNanos()};
   std::lock_guard lock(mutex_);
-  if (disk) {
-    layers_ = std::move(layers);
-    imageFs_ = std::move(imageFs);
-    containerFs_ = std::move(containerFs);
-  }
+  layers_ = std::move(layers);
+  imageFs_ = std::move(imageFs);
+  containerFs_ = std::move(containerFs);
   if (periodic()) cgroups_ = std::move(cgroups);
 }
 

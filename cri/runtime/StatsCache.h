@@ -68,7 +68,7 @@ class StatsCache {
 
  private:
   void run();
-  void collect(bool disk);
+  void collect();
 
   const StatsSources sources_;
   const std::chrono::seconds period_;

@@ -72,10 +72,8 @@ void RuntimeState::addPod(const PodRecord& record) {
   const std::string key = record.nameKey();
   {
     std::lock_guard lock(mutex_);
-    if (auto it = podNames_.find(key); it != podNames_.end()) {
-      podLocks_.erase(record.id);
+    if (auto it = podNames_.find(key); it != podNames_.end())
       throw Error::alreadyExists("pod sandbox name \"" + key + "\" is already reserved for pod " + it->second);
-    }
     podNames_[key] = record.id;
     pods_[record.id] = record;
   }
@@ -146,11 +144,9 @@ void RuntimeState::addContainer(const ContainerRecord& record, const PodRecord& 
   const std::string key = record.nameKey(pod);
   {
     std::lock_guard lock(mutex_);
-    if (auto it = containerNames_.find(key); it != containerNames_.end()) {
-      containerLocks_.erase(record.id);
+    if (auto it = containerNames_.find(key); it != containerNames_.end())
       throw Error::alreadyExists("container name \"" + key + "\" is already reserved for container " +
                                  it->second);
-    }
     containerNames_[key] = record.id;
     containerNameOf_[record.id] = key;
     containers_[record.id] = record;
@@ -213,23 +209,23 @@ ObjectLock::ObjectLock(std::shared_ptr<std::mutex> mutex, bool wait)
       lock_(wait ? std::unique_lock<std::mutex>(*mutex_) : std::unique_lock<std::mutex>(*mutex_, std::try_to_lock)) {}
 
 template <class Records>
-std::shared_ptr<std::mutex> RuntimeState::objectMutex(ObjectMutexes& locks, const Records* records,
+std::shared_ptr<std::mutex> RuntimeState::objectMutex(ObjectMutexes& locks, const Records& records,
                                                       const std::string& id) {
   std::lock_guard lock(mutex_);
   if (auto it = locks.find(id); it != locks.end()) return it->second;
   auto fresh = std::make_shared<std::mutex>();
-  if (records->count(id)) locks.emplace(id, fresh);
+  if (records.count(id)) locks.emplace(id, fresh);
   return fresh;
 }
 
-ObjectLock RuntimeState::podLock(const std::string& id) { return ObjectLock(objectMutex(podLocks_, &pods_, id), true); }
+ObjectLock RuntimeState::podLock(const std::string& id) { return ObjectLock(objectMutex(podLocks_, pods_, id), true); }
 
 ObjectLock RuntimeState::containerLock(const std::string& id) {
-  return ObjectLock(objectMutex(containerLocks_, &containers_, id), true);
+  return ObjectLock(objectMutex(containerLocks_, containers_, id), true);
 }
 
 ObjectLock RuntimeState::tryContainerLock(const std::string& id) {
-  return ObjectLock(objectMutex(containerLocks_, &containers_, id), false);
+  return ObjectLock(objectMutex(containerLocks_, containers_, id), false);
 }
 
 const char* activityName(Activity activity) {
@@ -259,7 +255,7 @@ void ActivityClaim::release() noexcept {
 }
 
 ActivityClaim RuntimeState::claim(ActivityMap& map, bool pod, const std::string& id, Activity what) {
-  const bool shared = !pod && what == Activity::Stopping;
+  const bool shared = isShared(pod, what);
   std::unique_lock lock(mutex_);
   activityEnded_.wait(lock, [&] {
     auto it = map.find(id);
@@ -288,7 +284,7 @@ void RuntimeState::releaseClaim(bool pod, const std::string& id, Activity what) 
     auto& map = pod ? podActivities_ : containerActivities_;
     auto it = map.find(id);
     if (it == map.end()) return;
-    if (!pod && what == Activity::Stopping)
+    if (isShared(pod, what))
       --it->second.stopping;
     else
       it->second.exclusive = Activity::Idle;

@@ -136,6 +136,8 @@ class RuntimeState {
   ActivityClaim claim(ActivityMap& map, bool pod, const std::string& id, Activity what);
   void releaseClaim(bool pod, const std::string& id, Activity what) noexcept;
   static Activity shown(const ActivityMap& map, const std::string& id);
+  // Only a container's stops run beside each other.
+  static bool isShared(bool pod, Activity what) { return !pod && what == Activity::Stopping; }
 
   template <class Record>
   std::optional<Record> findByPrefix(const std::map<std::string, Record>& records, const std::string& key,
@@ -151,7 +153,7 @@ class RuntimeState {
   using ObjectMutexes = std::map<std::string, std::shared_ptr<std::mutex>>;
   // The mutex of `id`, kept while `records` has the object.
   template <class Records>
-  std::shared_ptr<std::mutex> objectMutex(ObjectMutexes& locks, const Records* records, const std::string& id);
+  std::shared_ptr<std::mutex> objectMutex(ObjectMutexes& locks, const Records& records, const std::string& id);
 
   // id -> that object's lock; dropped when the object is forgotten.
   ObjectMutexes podLocks_;

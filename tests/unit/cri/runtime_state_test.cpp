@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <thread>
 
 #include "core/Error.h"
@@ -186,18 +187,33 @@ TEST_SUITE("cri state") {
     }
   }
 
-  // Whether a claim from another thread is granted within `wait`.
-  bool grantedWithin(RuntimeState& state, const std::string& id, Activity what, std::chrono::milliseconds wait,
-                     std::thread& claimer, ActivityClaim& out, std::atomic<bool>& granted) {
-    claimer = std::thread([&state, &out, &granted, id, what] {
-      out = state.claimContainer(id, what);
-      granted = true;
-    });
-    const auto deadline = std::chrono::steady_clock::now() + wait;
-    while (!granted && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    return granted;
-  }
+  // A claim made from another thread. Whoever blocks it must release before
+  // the attempt goes out of scope: the destructor joins the thread.
+  class ClaimAttempt {
+   public:
+    explicit ClaimAttempt(std::function<ActivityClaim()> take)
+        : thread_([this, take = std::move(take)] {
+            claim_ = take();
+            granted_ = true;
+          }) {}
+    ~ClaimAttempt() { join(); }
+    bool grantedWithin(std::chrono::milliseconds wait) const {
+      const auto deadline = std::chrono::steady_clock::now() + wait;
+      while (!granted_ && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      return granted_;
+    }
+    void join() {
+      if (thread_.joinable()) thread_.join();
+    }
+    bool granted() const { return granted_; }
+    void release() { claim_.release(); }
+
+   private:
+    ActivityClaim claim_;
+    std::atomic<bool> granted_{false};
+    std::thread thread_;  // last: starts once the members above exist
+  };
 
   TEST_CASE("creating, starting and removing exclude each other; stops share, wait for a start, and show") {
     test::TempDir dir;
@@ -209,25 +225,21 @@ TEST_SUITE("cri state") {
       auto creating = state.claimContainer("c", Activity::Creating);
       CHECK(state.containerActivity("c") == Activity::Creating);
       CHECK(state.tryContainerLock("c").owns_lock());
-      std::thread claimer;
-      ActivityClaim removing;
-      std::atomic<bool> granted{false};
-      CHECK_FALSE(grantedWithin(state, "c", Activity::Removing, 100ms, claimer, removing, granted));
+      ClaimAttempt removing([&] { return state.claimContainer("c", Activity::Removing); });
+      CHECK_FALSE(removing.grantedWithin(100ms));
       creating.release();
-      claimer.join();
-      CHECK(granted);
+      removing.join();
+      CHECK(removing.granted());
       CHECK(state.containerActivity("c") == Activity::Removing);
       removing.release();
       CHECK(state.containerActivity("c") == Activity::Idle);
     }
     SUBCASE("a stop waits for a start in flight") {
       auto starting = state.claimContainer("c", Activity::Starting);
-      std::thread claimer;
-      ActivityClaim stopping;
-      std::atomic<bool> granted{false};
-      CHECK_FALSE(grantedWithin(state, "c", Activity::Stopping, 100ms, claimer, stopping, granted));
+      ClaimAttempt stopping([&] { return state.claimContainer("c", Activity::Stopping); });
+      CHECK_FALSE(stopping.grantedWithin(100ms));
       starting.release();
-      claimer.join();
+      stopping.join();
       CHECK(state.containerActivity("c") == Activity::Stopping);
     }
     SUBCASE("stops run beside each other and beside a remove, which shows over them") {
@@ -260,17 +272,14 @@ TEST_SUITE("cri state") {
     }
     SUBCASE("a pod's stop and remove exclude each other") {
       auto stopping = state.claimPod("p", Activity::Stopping);
-      std::atomic<bool> granted{false};
-      std::thread remover([&] {
-        auto removing = state.claimPod("p", Activity::Removing);
-        granted = true;
-      });
-      std::this_thread::sleep_for(100ms);
-      CHECK_FALSE(granted.load());
+      ClaimAttempt removing([&] { return state.claimPod("p", Activity::Removing); });
+      CHECK_FALSE(removing.grantedWithin(100ms));
       CHECK(state.podActivity("p") == Activity::Stopping);
       stopping.release();
-      remover.join();
-      CHECK(granted.load());
+      removing.join();
+      CHECK(removing.granted());
+      CHECK(state.podActivity("p") == Activity::Removing);
+      removing.release();
       CHECK(state.podActivity("p") == Activity::Idle);
     }
   }
