@@ -23,6 +23,7 @@
 #include "cri/runtime/ContainerLifecycle.h"
 #include "cri/runtime/ContainerStreamingBackend.h"
 #include "cri/runtime/ExitWatcher.h"
+#include "cri/runtime/NodePodSandbox.h"
 #include "cri/runtime/PodLifecycle.h"
 #include "cri/runtime/StateRecovery.h"
 #include "cri/runtime/StatsCache.h"
@@ -92,8 +93,11 @@ int Daemon::run() {
   netns::cni::CniConfigWatcher networkConfig(cfg->network.network_dir, cfg->network.cni_default_network,
                                              cfg->network.plugin_dirs);
   netns::cni::PodNetworking network(networkConfig, cfg->crio.root + "/cni-attachments");
-  ContainerLifecycle containers(config_, runtimeState, imageStorage);
-  PodLifecycle pods(config_, runtimeState, pinner, network, containers);
+  StoredContainerImages containerImages(imageStorage);
+  OciRuntimeBackend ociBackend;
+  ContainerLifecycle containers(config_, runtimeState, containerImages, ociBackend);
+  NodePodSandbox podSandbox(pinner, network);
+  PodLifecycle pods(config_, runtimeState, podSandbox, containers);
   const auto recovered = recoverState(runtimeState, pods, containers, network, imageStorage);
   log::info("state: ", recovered.pods, " pods and ", recovered.containers, " containers recovered",
             recovered.discarded ? ", " + std::to_string(recovered.discarded) + " leftovers removed" : "");

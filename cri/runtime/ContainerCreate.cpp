@@ -15,7 +15,6 @@
 #include "oci/RuntimeSpecBuilder.h"
 #include "oci/StopSignal.h"
 #include "oci/runtime/CgroupPaths.h"
-#include "oci/runtime/MonitorLauncher.h"
 #include "oci/runtime/RuntimeHandlerInfo.h"
 #include "storage/registry/ImageConfig.h"
 #include "storage/registry/ImageReference.h"
@@ -169,7 +168,7 @@ void ContainerLifecycle::build(ContainerRecord& record, const PodRecord& pod, co
   record.logPath = logPathFor(pod, record.config, dir + "/container.log");
   makeDirectories(fs::path(record.logPath).parent_path());
 
-  const std::string rootfs = images_.containers().create(record.id, image.id, image.layers);
+  const std::string rootfs = images_.createRootfs(record.id, image);
 
   oci::ContainerContext ctx;
   ctx.containerId = record.id;
@@ -220,7 +219,7 @@ void ContainerLifecycle::build(ContainerRecord& record, const PodRecord& pod, co
   }
   // Undoing a half-made container must find the monitor cgroup.
   state_.saveContainer(record);
-  record.pid = oci::startMonitor(start).containerPid;
+  record.pid = oci_.launch(start);
 }
 
 }  // namespace crix::cri

@@ -4,7 +4,6 @@
 
 #include "core/Error.h"
 #include "core/Log.h"
-#include "oci/runtime/ExitFile.h"
 
 namespace crix::cri {
 
@@ -19,7 +18,7 @@ std::string exitReason(const oci::ExitRecord& exit) {
 
 bool ContainerLifecycle::readExit(ContainerRecord& record) const {
   if (record.state == ContainerState::Exited) return false;
-  const auto exit = oci::readExitFile(state_.layout().exitFile(record.id));
+  const auto exit = oci_.readExit(state_.layout().exitFile(record.id));
   if (!exit) return false;
   record.state = ContainerState::Exited;
   record.exitCode = exit->exitCode;

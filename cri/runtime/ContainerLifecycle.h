@@ -11,6 +11,10 @@
 // ContainerStart, ContainerStop, ContainerRemove (also discard()),
 // ContainerStatus (status and list), ContainerExecSync, ContainerReopenLog,
 // ContainerUpdateResources, and ContainerExit (reading and recording exits).
+//
+// The node is reached only through ContainerImages (image storage) and
+// OciBackend (the OCI runtime and crix-conmon), so the rules here have unit
+// tests with fakes (tests/unit/cri/container_lifecycle_test.cpp).
 #pragma once
 
 #include <chrono>
@@ -20,8 +24,9 @@
 #include "cri/LiveConfig.h"
 #include "cri/api/Cri.h"
 #include "cri/runtime/ContainerEventHub.h"
+#include "cri/runtime/ContainerImages.h"
+#include "cri/runtime/OciBackend.h"
 #include "cri/state/RuntimeState.h"
-#include "storage/ImageStorage.h"
 
 namespace crix::cri {
 
@@ -33,8 +38,8 @@ struct ExecSyncOutcome {
 
 class ContainerLifecycle {
  public:
-  ContainerLifecycle(const LiveConfig& config, RuntimeState& state, storage::ImageStorage& images)
-      : config_(config), state_(state), images_(images) {}
+  ContainerLifecycle(const LiveConfig& config, RuntimeState& state, ContainerImages& images, OciBackend& oci)
+      : config_(config), state_(state), images_(images), oci_(oci) {}
 
   std::string create(const runtime::v1::CreateContainerRequest& request);
   // The pod's infra container from pause_image running pause_command,
@@ -89,7 +94,8 @@ class ContainerLifecycle {
 
   const LiveConfig& config_;
   RuntimeState& state_;
-  storage::ImageStorage& images_;
+  ContainerImages& images_;
+  OciBackend& oci_;
   ContainerEventHub events_;
 };
 

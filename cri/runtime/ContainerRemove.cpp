@@ -6,8 +6,6 @@
 
 #include "core/Error.h"
 #include "core/Log.h"
-#include "oci/runtime/CgroupPaths.h"
-#include "oci/runtime/OciRuntime.h"
 #include "oci/runtime/RuntimeHandlerInfo.h"
 
 namespace crix::cri {
@@ -34,7 +32,7 @@ void ContainerLifecycle::remove(const std::string& idOrPrefix) {
 void ContainerLifecycle::discard(const ContainerRecord& record) {
   const auto cfg = config_.snapshot();
   try {
-    oci::OciRuntime(oci::resolveRuntime(*cfg, record.runtimeHandler)).remove(record.id, true);
+    oci_.remove(oci::resolveRuntime(*cfg, record.runtimeHandler), record.id);
   } catch (const Error& e) {
     // An unknown handler after a config change still has runc state to
     // remove; report and go on with the rest.
@@ -44,7 +42,7 @@ void ContainerLifecycle::discard(const ContainerRecord& record) {
     // crix-conmon exits just after writing the exit file; give it a moment.
     for (int attempt = 0;; ++attempt) {
       try {
-        oci::removeCgroup(record.monitorCgroup);
+        oci_.removeMonitorCgroup(record.monitorCgroup);
         break;
       } catch (const Error& e) {
         if (e.code() == StatusCode::FailedPrecondition && attempt < 50) {
@@ -56,7 +54,7 @@ void ContainerLifecycle::discard(const ContainerRecord& record) {
       }
     }
   }
-  images_.containers().remove(record.id);
+  images_.removeRootfs(record.id, record.imageId);
   {
     // Not while ExitWatcher records an exit: it would write the record back.
     auto lock = state_.containerLock(record.id);
@@ -65,9 +63,6 @@ void ContainerLifecycle::discard(const ContainerRecord& record) {
   std::error_code ec;
   fs::remove_all(state_.layout().containerDir(record.id), ec);
   if (ec) throw Error::internal("remove the directory of container " + record.id + ": " + ec.message());
-  // While its image is stored, the image keeps every layer this container
-  // used; only a container that outlived its image frees layers.
-  if (record.imageId.empty() || !images_.hasImage(record.imageId)) images_.collectUnusedLayers();
 }
 
 }  // namespace crix::cri

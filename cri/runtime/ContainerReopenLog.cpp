@@ -5,7 +5,6 @@
 
 #include "core/Error.h"
 #include "core/Log.h"
-#include "oci/runtime/ControlFifo.h"
 
 namespace crix::cri {
 
@@ -23,7 +22,7 @@ void ContainerLifecycle::reopenLog(const std::string& idOrPrefix) {
   // A caller that renamed the log looks for the new one as soon as we
   // answer: crix-conmon acknowledges once it has opened it.
   try {
-    oci::reopenLog(state_.layout().ctlFifo(record.id), kReopenWait);
+    oci_.reopenLog(state_.layout().ctlFifo(record.id), kReopenWait);
   } catch (const Error& e) {
     // A crix-conmon started by an older crix reopens without answering.
     if (e.code() != StatusCode::DeadlineExceeded || ::access(record.logPath.c_str(), F_OK) != 0)

@@ -6,7 +6,6 @@
 #include "core/Error.h"
 #include "core/Log.h"
 #include "core/WallClock.h"
-#include "oci/runtime/OciRuntime.h"
 #include "oci/runtime/RuntimeHandlerInfo.h"
 
 namespace crix::cri {
@@ -27,16 +26,16 @@ void ContainerLifecycle::start(const std::string& idOrPrefix) {
                                     std::string(containerStateName(record.state)) +
                                     ", not created: it can only be started once");
   const auto cfg = config_.snapshot();
-  oci::OciRuntime runtime(oci::resolveRuntime(*cfg, record.runtimeHandler));
+  const auto runtime = oci::resolveRuntime(*cfg, record.runtimeHandler);
   // Before runc start: a container that ends at once still started first.
   const int64_t startedAt = nowNanos();
   try {
-    runtime.start(record.id);
+    oci_.start(runtime, record.id);
   } catch (const Error& e) {
     // runc leaves the container created; it would never run now.
     log::warn("container ", record.id, " failed to start: ", e.what());
     try {
-      runtime.kill(record.id, SIGKILL, true);
+      oci_.kill(runtime, record.id, SIGKILL, true);
     } catch (const Error& killError) {
       log::warn("killing container ", record.id, " after a failed start: ", killError.what());
     }

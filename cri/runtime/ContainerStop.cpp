@@ -6,7 +6,6 @@
 
 #include "core/Error.h"
 #include "core/Log.h"
-#include "oci/runtime/OciRuntime.h"
 #include "oci/runtime/RuntimeHandlerInfo.h"
 
 namespace crix::cri {
@@ -50,10 +49,10 @@ void ContainerLifecycle::stop(const std::string& idOrPrefix, std::chrono::second
   if (record.state == ContainerState::Exited) return;
 
   const auto cfg = config_.snapshot();
-  oci::OciRuntime runtime(oci::resolveRuntime(*cfg, record.runtimeHandler));
+  const auto runtime = oci::resolveRuntime(*cfg, record.runtimeHandler);
   if (timeout.count() > 0 && record.state == ContainerState::Running) {
     try {
-      runtime.kill(record.id, record.stopSignal, false);
+      oci_.kill(runtime, record.id, record.stopSignal, false);
     } catch (const Error& e) {
       log::warn("sending signal ", record.stopSignal, " to container ", record.id, ": ", e.what());
     }
@@ -65,7 +64,7 @@ void ContainerLifecycle::stop(const std::string& idOrPrefix, std::chrono::second
               record.stopSignal, "; killing it");
   }
   try {
-    runtime.kill(record.id, SIGKILL, true);
+    oci_.kill(runtime, record.id, SIGKILL, true);
   } catch (const Error& e) {
     log::warn("killing container ", record.id, ": ", e.what());
   }

@@ -4,7 +4,6 @@
 #include "core/Error.h"
 #include "oci/HostFacts.h"
 #include "oci/Resources.h"
-#include "oci/runtime/OciRuntime.h"
 #include "oci/runtime/RuntimeHandlerInfo.h"
 
 namespace crix::cri {
@@ -20,7 +19,7 @@ void ContainerLifecycle::updateResources(const std::string& idOrPrefix,
   const auto runtimeInfo = oci::resolveRuntime(*cfg, record.runtimeHandler);
   const auto linux = oci::resourcesSection(*cfg, cfg->runtimeHandler(runtimeInfo.name), resources,
                                            oci::HostFacts::current());
-  oci::OciRuntime(runtimeInfo).update(record.id, linux);
+  oci_.update(runtimeInfo, record.id, linux);
   // The record as it is now: the container may have exited during the
   // update, and that must not be written back as running.
   auto lock = state_.containerLock(record.id);

@@ -113,7 +113,7 @@ void PodLifecycle::setUp(PodRecord& pod, const config::Config& cfg, const PodNet
   ns.ipc = !usesHostIpc(pod.config);
   ns.uts = !hostNetwork;
   ns.pid = sharesPodPid(pod.config) && !infra;
-  const netns::PinnedNamespaces pinned = pinner_.pin(ns);
+  const netns::PinnedNamespaces pinned = sandbox_.pinNamespaces(ns);
   pod.netnsPath = pinned.network;
   pod.ipcnsPath = pinned.ipc;
   pod.utsnsPath = pinned.uts;
@@ -129,12 +129,12 @@ void PodLifecycle::setUp(PodRecord& pod, const config::Config& cfg, const PodNet
     net.podUid = pod.config.metadata().uid();
     net.portMappings = networkArgs.portMappings;
     net.bandwidth = networkArgs.bandwidth;
-    const auto attached = network_.attach(net);
+    const auto attached = sandbox_.attachNetwork(net);
     pod.network = attached.network;
     pod.ips = attached.ips;
   }
 
-  if (!pod.shmPath.empty()) sandbox::ShmMount(pod.shmPath, shmSize).release();
+  if (!pod.shmPath.empty()) sandbox_.mountShm(pod.shmPath, shmSize);
 
   if (infra) {
     pod.infraContainerId = containers_.createInfra(pod, cfg);
@@ -155,9 +155,9 @@ PodRecord PodLifecycle::observed(PodRecord pod) {
 }
 
 void PodLifecycle::releaseNodeResources(const PodRecord& pod) {
-  network_.detach(pod.id);
-  if (!pod.shmPath.empty()) sandbox::ShmMount::unmount(pod.shmPath);
-  pinner_.release(pod.id);
+  sandbox_.detachNetwork(pod.id);
+  if (!pod.shmPath.empty()) sandbox_.unmountShm(pod.shmPath);
+  sandbox_.releaseNamespaces(pod.id);
 }
 
 void PodLifecycle::discard(const PodRecord& pod) {

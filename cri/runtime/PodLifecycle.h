@@ -2,7 +2,8 @@
 // container is its pinned namespaces (netns/), its attachment to the CNI
 // network (netns/cni/; not for host-network pods), its files under
 // <runroot>/pods/<id> (hostname, resolv.conf, the /dev/shm tmpfs) and its
-// record; setting it up is all or nothing.
+// record; setting it up is all or nothing. The node is reached through
+// PodSandboxBackend and ContainerLifecycle only (unit tests use fakes).
 #pragma once
 
 #include <functional>
@@ -12,8 +13,7 @@
 #include "cri/api/Cri.h"
 #include "cri/runtime/PodNetworkArgs.h"
 #include "cri/state/RuntimeState.h"
-#include "netns/NamespacePinner.h"
-#include "netns/cni/PodNetworking.h"
+#include "cri/runtime/PodSandboxBackend.h"
 
 namespace crix::cri {
 
@@ -21,9 +21,9 @@ class ContainerLifecycle;
 
 class PodLifecycle {
  public:
-  PodLifecycle(const LiveConfig& config, RuntimeState& state, netns::NamespacePinner& pinner,
-               netns::cni::PodNetworking& network, ContainerLifecycle& containers)
-      : config_(config), state_(state), pinner_(pinner), network_(network), containers_(containers) {}
+  PodLifecycle(const LiveConfig& config, RuntimeState& state, PodSandboxBackend& sandbox,
+               ContainerLifecycle& containers)
+      : config_(config), state_(state), sandbox_(sandbox), containers_(containers) {}
 
   std::string run(const runtime::v1::RunPodSandboxRequest& request);
   // Idempotent; an unknown pod is not an error (CRI: resources may already
@@ -54,8 +54,7 @@ class PodLifecycle {
 
   const LiveConfig& config_;
   RuntimeState& state_;
-  netns::NamespacePinner& pinner_;
-  netns::cni::PodNetworking& network_;
+  PodSandboxBackend& sandbox_;
   ContainerLifecycle& containers_;
 };
 
