@@ -22,7 +22,8 @@ ExecSyncOutcome ContainerLifecycle::execSync(const std::string& idOrPrefix, cons
   const auto process = oci::execProcessFromSpec(spec.at("process"), cmd, false);
   const std::string scratch = state_.layout().execDir(record.id);
   makeDirectories(scratch);
-  const auto result = oci_.execSync(oci::resolveRuntime(*cfg, record.runtimeHandler), record.id, process, timeout, scratch);
+  const auto result =
+      oci_.execSync(oci::resolveRuntime(*cfg, record.runtimeHandler), record.id, process, timeout, scratch);
   // As CRI-O answers a timeout: not an RPC error, exit code -1 (the kubelet
   // counts that as a failed probe).
   if (result.timedOut) return {result.stdoutData, "command timed out", -1};

@@ -75,13 +75,4 @@ size_t countEntries(const char* path) {
 size_t openFdCount() { return countEntries("/proc/self/fd") - 1; }  // minus opendir's own
 size_t threadCount() { return countEntries("/proc/self/task"); }
 
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return condition();
-}
-
 }  // namespace crix::streaming::test

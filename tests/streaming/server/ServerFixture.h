@@ -9,6 +9,7 @@
 
 #include "cri/streaming/StreamServer.h"
 #include "tests/streaming/server/FakeBackend.h"
+#include "tests/support/Eventually.h"
 
 namespace crix::streaming::test {
 
@@ -35,7 +36,6 @@ UniqueFd connectLoopback(int port);
 
 size_t openFdCount();
 size_t threadCount();
-// Polls `condition` every 20 ms until true or `timeout`.
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
+using crix::test::eventually;
 
 }  // namespace crix::streaming::test

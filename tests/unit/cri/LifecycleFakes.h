@@ -347,6 +347,22 @@ struct LifecycleHarness {
     return id;
   }
 
+  // What is still held anywhere, "" when nothing: records, runtime state,
+  // root filesystems, namespaces or network attachments, /dev/shm mounts.
+  std::string leftovers() const {
+    std::string left;
+    const auto note = [&](const std::string& what, std::size_t count) {
+      if (count > 0) left += (left.empty() ? "" : ", ") + std::to_string(count) + " " + what;
+    };
+    note("pod records", state.pods().size());
+    note("container records", state.containers().size());
+    note("runtime containers", oci.ids().size());
+    note("root filesystems", images.rootfs().size());
+    note("pods holding namespaces or a network", sandbox.holders().size());
+    note("shm mounts", sandbox.shmMounts());
+    return left;
+  }
+
   // Declared after a test's futures, it ends whatever they wait for when
   // the test leaves early (a failed REQUIRE): every gate opens, every
   // container exits, so no future's destructor waits out a grace period.

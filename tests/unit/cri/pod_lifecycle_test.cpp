@@ -95,11 +95,7 @@ TEST_SUITE("cri pod lifecycle") {
     LifecycleHarness h(/*dropInfra=*/false);
     h.oci.failStart = true;
     CHECK(test::errorOf([&] { h.runPod("web"); }).code() == StatusCode::Unknown);
-    CHECK(h.state.pods().empty());
-    CHECK(h.state.containers().empty());
-    CHECK(h.oci.ids().empty());
-    CHECK(h.images.rootfs().empty());
-    CHECK(h.sandbox.holders().empty());
+    CHECK(h.leftovers() == "");
   }
 
   TEST_CASE("one teardown at a time: a second StopPodSandbox waits for the CNI DEL in flight; other pods do not") {

@@ -9,11 +9,13 @@
 
 #include "core/Error.h"
 #include "cri/runtime/StatsCache.h"
+#include "tests/support/Eventually.h"
 
 namespace crix::cri {
 namespace {
 
 using namespace std::chrono_literals;
+using crix::test::eventually;
 
 struct Counting {
   std::atomic<int> layerWalks{0}, fsWalks{0}, cgroupReads{0};
@@ -44,23 +46,13 @@ struct Counting {
   }
 };
 
-template <class Pred>
-bool eventually(Pred pred, std::chrono::milliseconds limit = 5s) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
-}
-
 }  // namespace
 
 TEST_SUITE("cri stats cache") {
   TEST_CASE("reads come from the worker's last walk, and never walk themselves") {
     Counting counting;
     StatsCache cache(counting.sources(), 0s);
-    REQUIRE(eventually([&] { return cache.rounds() >= 1; }));
+    REQUIRE(eventually([&] { return cache.rounds() >= 1; }, 5s));
     const int walks = counting.layerWalks.load();
     const int fsWalks = counting.fsWalks.load();
     CHECK(walks == 2);
@@ -98,7 +90,7 @@ TEST_SUITE("cri stats cache") {
     Counting counting;
     StatsCache cache(counting.sources(), 1s);
     CHECK(cache.periodic());
-    REQUIRE(eventually([&] { return cache.rounds() >= 1; }));
+    REQUIRE(eventually([&] { return cache.rounds() >= 1; }, 5s));
     const auto a = cache.cgroup("running", "/kubepods/a");
     const auto b = cache.cgroup("running", "/kubepods/a");
     REQUIRE(a.has_value());
@@ -123,7 +115,7 @@ TEST_SUITE("cri stats cache") {
     const auto started = std::chrono::steady_clock::now();
     {
       StatsCache cache(sources, 1s);
-      REQUIRE(eventually([&] { return cache.rounds() >= 1; }));
+      REQUIRE(eventually([&] { return cache.rounds() >= 1; }, 5s));
       fail = true;
       REQUIRE(eventually([&] { return cache.rounds() >= 2; }, 5s));
       CHECK(cache.imageFs().usage.usedBytes == 9);
