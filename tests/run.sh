@@ -14,8 +14,8 @@ fi
 
 contrib/install-deps.sh || exit 2
 # The streaming tests drive crix's SPDY and WebSocket code with independent
-# client libraries from npm (tests/streaming/js/package-lock.json).
-npm ci --prefix tests/streaming/js --no-audit --no-fund --silent || exit 2
+# client libraries from npm (tests/cri/streaming/js/package-lock.json).
+npm ci --prefix tests/cri/streaming/js --no-audit --no-fund --silent || exit 2
 if [[ -f $build/build.ninja ]]; then
   meson setup --reconfigure "$build" >/dev/null || exit 2
 else
@@ -48,20 +48,22 @@ run_suite() {
   rm -f "$log"
 }
 
-run_suite unit "$build/tests/unit/crix-unit-tests" 600
-run_suite crixctl-unit "$build/tests/unit/crixctl/crixctl-unit-tests" 120
+run_suite unit "$build/tests/crix-unit-tests" 600
+run_suite crixctl-unit "$build/tests/contrib/crixctl/crixctl-unit-tests" 120
 # The streaming protocols against npm's spdy-transport and ws.
-run_suite spdy "$build/tests/streaming/spdy/crix-spdy-tests" 300
-run_suite websocket "$build/tests/streaming/websocket/crix-websocket-tests" 300
-run_suite streaming-server "$build/tests/streaming/server/crix-streaming-server-tests" 600
-run_suite streaming-client "$build/tests/streaming/client/crix-streaming-client-tests" 300
+run_suite spdy "$build/tests/cri/streaming/spdy/crix-spdy-tests" 300
+run_suite websocket "$build/tests/cri/streaming/websocket/crix-websocket-tests" 300
+run_suite streaming-server "$build/tests/cri/streaming/crix-streaming-server-tests" 600
+run_suite streaming-client "$build/tests/cri/streaming/client/crix-streaming-client-tests" 300
 # Real runc and namespaces, no daemon: the OCI spec builder, runtime
 # invocation, crix-conmon and pinned pod namespaces on their own. A binary
 # that is missing has no summary and counts as a failure.
-for suite in oci conmon netns; do
-  run_suite "$suite" "$build/tests/$suite/crix-$suite-tests" 900
-done
-run_suite integration "$build/tests/integration/crix-integration-tests" 3000
+run_suite oci "$build/tests/oci/runtime/crix-oci-tests" 900
+run_suite conmon "$build/tests/conmon/crix-conmon-tests" 900
+run_suite netns "$build/tests/netns/crix-netns-tests" 900
+# The real daemon over its socket, then crixctl against it.
+run_suite daemon "$build/tests/cri/daemon/crix-daemon-tests" 2400
+run_suite crixctl "$build/tests/contrib/crixctl/crixctl-tests" 1200
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -221,26 +221,6 @@ class Watchdog {
   std::thread thread_;  // last: starts once the rest exists
 };
 
-// A directory made under any parent, removed with everything in it.
-class ScratchDir {
- public:
-  explicit ScratchDir(const std::string& parent) {
-    std::string pattern = parent + "/crix-bench-root-XXXXXX";
-    if (!::mkdtemp(pattern.data())) throw std::runtime_error("cannot create a directory in " + parent);
-    path_ = pattern;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 struct Mount {
   std::string device, point, type;
 };
@@ -288,7 +268,7 @@ class Roots {
   Roots(const Roots&) = delete;
   Roots& operator=(const Roots&) = delete;
 
-  const ScratchDir& next() { return *roots_.emplace_back(std::make_unique<ScratchDir>(parent_)); }
+  const TempDir& next() { return *roots_.emplace_back(std::make_unique<TempDir>("crix-bench-root", parent_)); }
 
   // Returns the seconds it took.
   double removeAll() {
@@ -310,7 +290,7 @@ class Roots {
 
  private:
   std::string parent_, stamp_;
-  std::vector<std::unique_ptr<ScratchDir>> roots_;
+  std::vector<std::unique_ptr<TempDir>> roots_;
 };
 
 // ---------------------------------------------------------------------------
@@ -453,7 +433,7 @@ std::chrono::milliseconds timeLeft(Clock::time_point deadline, std::chrono::mill
   return std::min(left + std::chrono::seconds(5), cap);
 }
 
-CrixRun pullOnce(const std::string& configText, const std::string& image, pid_t registryPid, const ScratchDir& root,
+CrixRun pullOnce(const std::string& configText, const std::string& image, pid_t registryPid, const TempDir& root,
                  Clock::time_point deadline) {
   checkStop();
   ::sync();  // the previous run's dirty pages are flushed outside the timing

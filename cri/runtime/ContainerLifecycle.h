@@ -14,7 +14,7 @@
 //
 // The node is reached only through ContainerImages (image storage) and
 // OciBackend (the OCI runtime and crix-conmon), so the rules here have unit
-// tests with fakes (tests/unit/cri/container_lifecycle_test.cpp).
+// tests with fakes (tests/cri/runtime/container_lifecycle_test.cpp).
 #pragma once
 
 #include <chrono>

@@ -1,7 +1,7 @@
 // What ContainerLifecycle asks of the OCI runtime (the binary a runtime
 // handler resolves to, runc here) and of crix-conmon, as one interface: the
 // lifecycle's rules (claims, undo, stop deadlines, exits) then have unit
-// tests with a fake and without root (tests/unit/cri/container_lifecycle_test).
+// tests with a fake and without root (tests/cri/runtime/container_lifecycle_test).
 // OciRuntimeBackend is the real one.
 #pragma once
 

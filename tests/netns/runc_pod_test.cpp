@@ -6,7 +6,7 @@
 #include <string>
 
 #include "tests/netns/PinnerSandbox.h"
-#include "tests/oci/RuncBundle.h"
+#include "tests/oci/runtime/RuncBundle.h"
 
 using namespace crix;
 using namespace crix::netns::testing;

@@ -44,7 +44,7 @@ std::string listed(const std::vector<nlohmann::json>& lines) {
 
 std::string nodeScriptDirectory() {
   const char* root = std::getenv("CRIX_SOURCE_ROOT");
-  return std::string(root && *root ? root : CRIX_SOURCE_ROOT) + "/tests/streaming/js";
+  return std::string(root && *root ? root : CRIX_SOURCE_ROOT) + "/tests/cri/streaming/js";
 }
 
 std::vector<std::string> nodeScriptCommand(const std::string& script, const std::vector<std::string>& packages,

@@ -1,4 +1,4 @@
-// Runs the node scripts in tests/streaming/js (clients and servers on npm's
+// Runs the node scripts in tests/cri/streaming/js (clients and servers on npm's
 // `ws` and `spdy-transport`, implementations that are not ours) for a test,
 // and reads the JSON lines they print. Missing node or npm packages are an
 // error saying what to install, so the calling test fails, never skips.
@@ -19,7 +19,7 @@
 
 namespace crix::test {
 
-// tests/streaming/js, from $CRIX_SOURCE_ROOT or the build's source root.
+// tests/cri/streaming/js, from $CRIX_SOURCE_ROOT or the build's source root.
 std::string nodeScriptDirectory();
 
 // {node, <js dir>/script, args...}; throws when node or one of `packages`

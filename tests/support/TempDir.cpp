@@ -29,8 +29,8 @@ void makeDirectoriesWritable(const fs::path& dir) {
 
 // /tmp rather than $TMPDIR: daemon sockets live in here, and a unix socket
 // path must stay short.
-TempDir::TempDir(const std::string& prefix) {
-  std::string pattern = "/tmp/" + prefix + "-XXXXXX";
+TempDir::TempDir(const std::string& prefix, const std::string& parent) {
+  std::string pattern = parent + "/" + prefix + "-XXXXXX";
   if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed for " + pattern);
   path_ = pattern;
 }

@@ -1,5 +1,6 @@
-// A directory under /tmp that exists for one test and is removed with
-// everything in it afterwards, also when the test fails.
+// A directory that exists for one test (or one benchmark run) and is removed
+// with everything in it afterwards, also when the test fails. Under /tmp
+// unless a parent is given (a benchmark measuring another filesystem).
 #pragma once
 
 #include <string>
@@ -8,7 +9,7 @@ namespace crix::test {
 
 class TempDir {
  public:
-  explicit TempDir(const std::string& prefix = "crix-test");
+  explicit TempDir(const std::string& prefix = "crix-test", const std::string& parent = "/tmp");
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
